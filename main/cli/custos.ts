@@ -1,0 +1,19 @@
+/** `custos` command line: the same core as the workstation, headless. */
+import { Command } from 'commander';
+import { CUSTOS_VERSION } from '../core/version.js';
+
+const program = new Command()
+  .name('custos')
+  .description('Verify, index and report on tamper-evident audit logs.')
+  .version(CUSTOS_VERSION)
+  .showHelpAfterError()
+  .exitOverride((error) => {
+    // commander's own usage errors exit 2 like every other usage error of ours.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+
+// Each command module adds itself here.
+const commands: Array<(program: Command) => void> = [];
+for (const register of commands) register(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,92 @@
+/**
+ * The one table of backend channels. The Electron preload, the browser host and the renderer's
+ * api.ts all derive from it; payloads are validated at the boundary (main/service) against
+ * schemas that are type-checked against these types.
+ */
+import type { Result } from './result.js';
+import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from './archive.js';
+import type {
+  DistinctColumn,
+  EntryDetail,
+  EntryFilter,
+  EntryQuery,
+  EntryRow,
+  FindingContext,
+  FindingRow,
+  Page,
+  TimeBucket,
+  ToolStats,
+} from './query.js';
+
+export interface Channels {
+  'archives.open': { request: OpenRequest; response: { jobId: string } };
+  'archives.cancel': { request: { jobId: string }; response: { cancelled: boolean } };
+  'archives.close': { request: { fileIds: number[] }; response: SessionSummary };
+  'archives.summary': { request: Record<string, never>; response: SessionSummary };
+  'archives.recent': { request: Record<string, never>; response: { paths: string[] } };
+  'archives.demo': { request: Record<string, never>; response: { paths: string[] } };
+  'archives.saveIndex': { request: { path: string }; response: { path: string; bytes: number } };
+  'findings.list': { request: { offset: number; limit: number; fileIds?: number[] }; response: Page<FindingRow> };
+  'findings.context': { request: { findingId: number; radius: number }; response: FindingContext };
+  'entries.query': { request: EntryQuery; response: Page<EntryRow> };
+  'entries.histogram': { request: { filter: EntryFilter; buckets: number }; response: { bucketMs: number; buckets: TimeBucket[] } };
+  'entries.distinct': { request: { column: DistinctColumn; limit: number }; response: { values: string[] } };
+  'entries.detail': { request: { id: number }; response: EntryDetail };
+  'entries.toolStats': { request: { filter: EntryFilter }; response: { tools: ToolStats[] } };
+  /** Native dialogs exist only in Electron; the browser host answers `unsupported` and the UI offers a path field. */
+  'dialog.openPaths': { request: { kind: 'files' | 'folder' }; response: { paths: string[] } };
+  'dialog.savePath': { request: { defaultName: string; extensions: string[] }; response: { path: string | null } };
+}
+
+export type Channel = keyof Channels;
+export type RequestOf<C extends Channel> = Channels[C]['request'];
+export type ResponseOf<C extends Channel> = Channels[C]['response'];
+
+/** Runtime list of channels, checked against the interface so neither can drift. */
+export const CHANNELS = [
+  'archives.open',
+  'archives.cancel',
+  'archives.close',
+  'archives.summary',
+  'archives.recent',
+  'archives.demo',
+  'archives.saveIndex',
+  'findings.list',
+  'findings.context',
+  'entries.query',
+  'entries.histogram',
+  'entries.distinct',
+  'entries.detail',
+  'entries.toolStats',
+  'dialog.openPaths',
+  'dialog.savePath',
+] as const satisfies readonly Channel[];
+
+type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;
+// Compile-time check: every channel of the interface is listed above.
+const allChannelsListed: MissingChannels extends never ? true : MissingChannels = true;
+void allChannelsListed;
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+/** Events pushed from the backend to the renderer. */
+export interface Events {
+  'open.progress': OpenProgress;
+  'open.done': OpenOutcome;
+  'session.changed': SessionSummary;
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed'] as const satisfies readonly EventName[];
+
+/** What the renderer sees, whether the backend is the Electron preload or the browser host. */
+export interface CustosApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** 'electron' or 'browser': the UI adapts (native dialogs, drag-and-drop paths). */
+  readonly host: 'electron' | 'browser';
+}
+
+/** The name under which the preload exposes the api on `window`. */
+export const API_GLOBAL = 'custos';
