@@ -46,4 +46,26 @@ export interface NormalizedEntry {
   resultText: string | null;
   /** sha256 hex of the raw line bytes, to check a re-read line is the one indexed. */
   lineSha256: string;
+  /**
+   * true when this entry is THE record of one tool call (attempt plus outcome): count these for
+   * access reports and tool statistics. Every entry of the lesson formats, FHIR and generic is one;
+   * in selectools it is tool_end, tool_error and a denied policy_decision, while tool_start,
+   * allowed policy decisions, LLM and run events are context (otherwise one call counts 2–3 times).
+   * Always set by the normalizer; optional only so older records still type-check.
+   */
+  callRecord?: boolean;
+  /** The timestamp had no UTC offset and was read as UTC (the writer's zone is unknown). */
+  timeAssumedUtc?: boolean;
+  /** Error message of a failed call or run (tool_error, result_summary.error, FHIR outcomeDesc). */
+  error?: string | null;
+  /** selectools policy_decision outcome: allow, deny or review. */
+  decision?: string | null;
+  /** How the writer hid argument values, detected from the values (selectools privacy levels). */
+  privacy?: PrivacyLevel | null;
 }
+
+/**
+ * selectools PrivacyLevel as seen in a log: full (clear values), keys-only (`"<redacted>"`),
+ * hashed (16 hex of sha256 of the value's str()), none (`{}`: arguments omitted).
+ */
+export type PrivacyLevel = 'full' | 'keys-only' | 'hashed' | 'none';

@@ -22,6 +22,15 @@ export interface GenericMapping {
     duration?: string;
     conversation?: string;
     model?: string;
+    /** Optional extras, used when present. */
+    eventType?: string;
+    callId?: string;
+    turn?: string;
+    trigger?: string;
+    clientIp?: string;
+    /** Arguments and result objects (rendered as text for search and PII checks). */
+    arguments?: string;
+    result?: string;
   };
   /** Values of the outcome field that mean success (default: true, "success", "ok"). */
   successValues?: Array<string | boolean | number>;
