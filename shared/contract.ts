@@ -79,6 +79,8 @@ export interface Events {
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed'] as const satisfies readonly EventName[];
+/** Electron IPC message that carries every backend event: (eventName, payload). */
+export const IPC_EVENT_MESSAGE = 'custos:event';
 
 /** What the renderer sees, whether the backend is the Electron preload or the browser host. */
 export interface CustosApi {
@@ -86,6 +88,11 @@ export interface CustosApi {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** 'electron' or 'browser': the UI adapts (native dialogs, drag-and-drop paths). */
   readonly host: 'electron' | 'browser';
+  /**
+   * Electron only: the filesystem path of a File dropped onto the window (webUtils.getPathForFile),
+   * or null when it has none. Browsers never reveal paths, so the browser host leaves this out.
+   */
+  readonly pathForDroppedFile?: (file: unknown) => string | null;
 }
 
 /** The name under which the preload exposes the api on `window`. */
