@@ -1,0 +1,99 @@
+import { closeSync, existsSync, constants, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { VerifyReport } from '../../../shared/verification.js';
+import { signDetached } from '../signing/cms.js';
+import type { SigningIdentity } from '../signing/identity.js';
+import { CUSTOS_VERSION } from '../version.js';
+import { canonicalSealBody, SEAL_CANONICALIZATION, SEAL_SIGNATURE_FORMAT, SEAL_VERSION, type SealBody, type SealDocument, type SealedFile } from './seal-document.js';
+
+/**
+ * Seals the files of a verification report with the identity. Files that could not be read
+ * completely are refused: sealing them would certify a state nobody has seen.
+ */
+export function createSeal(report: VerifyReport, identity: SigningIdentity, now: Date = new Date()): SealDocument {
+  if (report.files.length === 0) throw new Error('Nothing to seal: no evidence files were found in the given paths.');
+  const unreadable = report.findings.filter((finding) => finding.kind === 'unreadable');
+  if (unreadable.length > 0) {
+    throw new Error(`Cannot seal ${unreadable.map((finding) => finding.file).join(', ')}: ${unreadable[0]?.detail ?? 'unreadable'}`);
+  }
+  const absolutePaths = report.files.map((file) => resolve(file.path));
+  const root = commonFolder(absolutePaths);
+  const files: SealedFile[] = report.files.map((file, index) => {
+    const absolutePath = absolutePaths[index] ?? resolve(file.path);
+    return {
+      path: file.path,
+      absolutePath,
+      relativePath: relative(root, absolutePath).split(sep).join('/'),
+      format: file.format,
+      size: file.size,
+      sha256: file.sha256,
+      lines: file.lines,
+      entries: file.entries,
+      chainStatus: file.chain.status,
+      headHash: file.chain.status === 'unchained' ? null : file.chain.headHash,
+    };
+  });
+  const body: SealBody = {
+    kind: 'custos-seal',
+    version: SEAL_VERSION,
+    createdAt: now.toISOString(),
+    custosVersion: CUSTOS_VERSION,
+    signerFingerprintSha256: identity.summary.fingerprintSha256,
+    files,
+  };
+  const cms = signDetached(canonicalSealBody(body), identity);
+  return {
+    body,
+    signature: {
+      canonicalization: SEAL_CANONICALIZATION,
+      format: SEAL_SIGNATURE_FORMAT,
+      signer: identity.summary.subject + (identity.summary.selfSigned ? ' (self-signed)' : ''),
+      certificatePem: identity.summary.certificatePem,
+      cms: cms.toString('base64'),
+    },
+  };
+}
+
+/** Writes the seal without ever replacing an existing one: seals are evidence too. */
+export function writeSealFile(path: string, seal: SealDocument): void {
+  const text = JSON.stringify(seal, null, 2) + '\n';
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    // link() fails if the target exists, unlike rename(): an older seal is never overwritten.
+    linkSync(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP') unlinkSync(temporary);
+    if (code === 'EEXIST') throw new Error(`${path} already exists; a seal is never overwritten. Choose another file name.`);
+    if (code === 'EPERM' || code === 'ENOTSUP') {
+      // Some file systems (FAT, certain network shares) have no hard links.
+      if (existsSync(path)) {
+        unlinkSync(temporary);
+        throw new Error(`${path} already exists; a seal is never overwritten. Choose another file name.`, { cause: error });
+      }
+      renameSync(temporary, path);
+      return;
+    }
+    throw error;
+  }
+  unlinkSync(temporary);
+}
+
+function commonFolder(paths: string[]): string {
+  const split = paths.map((path) => dirname(path).split(sep));
+  const first = split[0] ?? [];
+  let length = first.length;
+  for (const parts of split) {
+    let same = 0;
+    while (same < length && parts[same] === first[same]) same++;
+    length = same;
+  }
+  return first.slice(0, length).join(sep) || sep;
+}
