@@ -1,6 +1,7 @@
 /** `custos` command line: the same core as the workstation, headless. */
 import { Command } from 'commander';
 import { CUSTOS_VERSION } from '../core/version.js';
+import { register as registerIdentity } from './identity.js';
 
 const program = new Command()
   .name('custos')
@@ -13,7 +14,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [registerIdentity];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
-import { closeSync, existsSync, constants, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { VerifyReport } from '../../../shared/verification.js';
+import { writeNewFile } from '../output/atomic-write.js';
 import { signDetached } from '../signing/cms.js';
 import type { SigningIdentity } from '../signing/identity.js';
 import { CUSTOS_VERSION } from '../version.js';
@@ -56,34 +56,7 @@ export function createSeal(report: VerifyReport, identity: SigningIdentity, now:
 
 /** Writes the seal without ever replacing an existing one: seals are evidence too. */
 export function writeSealFile(path: string, seal: SealDocument): void {
-  const text = JSON.stringify(seal, null, 2) + '\n';
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    // link() fails if the target exists, unlike rename(): an older seal is never overwritten.
-    linkSync(temporary, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP') unlinkSync(temporary);
-    if (code === 'EEXIST') throw new Error(`${path} already exists; a seal is never overwritten. Choose another file name.`);
-    if (code === 'EPERM' || code === 'ENOTSUP') {
-      // Some file systems (FAT, certain network shares) have no hard links.
-      if (existsSync(path)) {
-        unlinkSync(temporary);
-        throw new Error(`${path} already exists; a seal is never overwritten. Choose another file name.`, { cause: error });
-      }
-      renameSync(temporary, path);
-      return;
-    }
-    throw error;
-  }
-  unlinkSync(temporary);
+  writeNewFile(path, JSON.stringify(seal, null, 2) + '\n');
 }
 
 function commonFolder(paths: string[]): string {
