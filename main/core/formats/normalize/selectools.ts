@@ -1,0 +1,167 @@
+/**
+ * selectools `AuditLogger` events (../shared/seeds/selectools-audit-logging.txt).
+ *
+ * One tool call is written as several lines: policy_decision (with tool_args, no call_id),
+ * tool_start (call_id, tool_args), then tool_end (call_id, duration, success — but no tool_args)
+ * or tool_error. The model is only on llm_end lines. So the reader keeps state across lines:
+ * the arguments of open calls by call_id, and the latest model of each run by run_id. Create one
+ * reader per archive and feed its files in order, so a run that crosses midnight keeps its state.
+ *
+ * Which line is THE record of a call (`callRecord`): tool_end and tool_error, which carry the
+ * outcome, and a denied policy_decision — a denied attempt is an access attempt that failed
+ * (success false), and no tool_start follows it. tool_start, allowed/reviewed decisions, llm
+ * and run events are context, so counting callRecord lines counts each call once.
+ *
+ * selectools records no user: `user` is null (missing attribution) unless tool_args carries a
+ * user_id. Under HASHED privacy the patient is the 16-hex hash, which the patient search matches
+ * by hashing the identifier it is given.
+ */
+import type { PrivacyLevel } from '../../../../shared/entry.js';
+import type { PyObject, PyValue } from '../../json/py-value.js';
+import { scanBreakGlass } from './break-glass.js';
+import { renderText } from './field-reader.js';
+import { EMPTY_FIELDS, type EntryFields, type FormatReading, type LineContext } from './types.js';
+
+export const SELECTOOLS_EVENTS = [
+  'run_start',
+  'run_end',
+  'tool_start',
+  'tool_end',
+  'tool_error',
+  'llm_end',
+  'policy_decision',
+  'guardrail_triggered',
+  'error',
+] as const;
+
+/** Bounds the memory of a log whose runs or calls never end (a crashed writer). */
+const MAX_OPEN_ITEMS = 50_000;
+const HASHED_VALUE = /^[0-9a-f]{16}$/;
+
+interface OpenCall {
+  toolArgs: PyValue;
+}
+
+export class SelectoolsReader {
+  private readonly openCalls = new Map<string, OpenCall>();
+  private readonly runModels = new Map<string, string>();
+
+  read(ctx: LineContext): FormatReading {
+    const { reader } = ctx;
+    const root = reader.root as PyObject;
+    const event = typeof root.get('event') === 'string' ? (root.get('event') as string) : null;
+    if (event === null) reader.problems.push('event: missing, so the kind of event is unknown');
+    else if (!(SELECTOOLS_EVENTS as readonly string[]).includes(event)) reader.problems.push(`event: "${event}" is not a selectools event`);
+
+    const runId = reader.label('run_id');
+    const callId = reader.label('call_id');
+
+    // tool_end has no tool_args: take them from the tool_start of the same call.
+    let effective: PyObject = root;
+    if (!root.has('tool_args') && callId !== null && (event === 'tool_end' || event === 'tool_error')) {
+      const open = this.openCalls.get(callId);
+      if (open) {
+        effective = new Map(root);
+        effective.set('tool_args', open.toolArgs);
+      } else {
+        reader.problems.push(`call_id: no tool_start for call "${callId}" earlier in this archive, so its patient and arguments are unknown`);
+      }
+    }
+    const effectiveReader = effective === root ? reader : reader.withRoot(effective);
+
+    if (event === 'llm_end' && runId !== null) {
+      const model = reader.label('model');
+      if (model !== null) remember(this.runModels, runId, model);
+    }
+    const model = event === 'llm_end' ? reader.label('model') : runId === null ? null : (this.runModels.get(runId) ?? null);
+
+    const toolArgs = effective.get('tool_args');
+    const privacy = detectPrivacy(toolArgs);
+    const decision = reader.label('decision');
+    const fields: EntryFields = {
+      ...EMPTY_FIELDS,
+      eventType: event ?? 'unknown',
+      conversationId: runId,
+      callId,
+      model,
+      tool: reader.label('tool_name'),
+      user: effectiveReader.label('tool_args.user_id', 'user_id'),
+      role: effectiveReader.label('tool_args.user_role', 'user_role'),
+      patient: effectiveReader.label('tool_args.patient_id', 'patient_id'),
+      purpose: effectiveReader.label('tool_args.purpose', 'tool_args.access_purpose', 'purpose'),
+      durationMs: reader.number('duration_ms'),
+      argsText: toolArgs === undefined || toolArgs === null ? null : renderText(toolArgs),
+      privacy,
+      decision,
+      ...outcome(event, reader.boolean('success'), decision),
+      ...messages(event, reader),
+    };
+    scanBreakGlass(effective, ctx.config, ctx.breakGlass);
+
+    if (event === 'tool_start' && callId !== null) {
+      remember(this.openCalls, callId, { toolArgs: toolArgs ?? null });
+    } else if ((event === 'tool_end' || event === 'tool_error') && callId !== null) {
+      this.openCalls.delete(callId);
+    } else if (event === 'run_end' && runId !== null) {
+      this.runModels.delete(runId);
+    }
+    return { fields, time: reader.time('ts') };
+  }
+}
+
+function outcome(event: string | null, stated: boolean | null, decision: string | null): Pick<EntryFields, 'success' | 'callRecord'> {
+  switch (event) {
+    case 'tool_end':
+      // tool_end is written "after successful tool"; trust an explicit success field when present.
+      return { success: stated ?? true, callRecord: true };
+    case 'tool_error':
+      return { success: false, callRecord: true };
+    case 'policy_decision':
+      return decision?.toLowerCase() === 'deny' ? { success: false, callRecord: true } : { success: null, callRecord: false };
+    case 'error':
+      return { success: false, callRecord: false };
+    default:
+      return { success: stated, callRecord: false };
+  }
+}
+
+/** Error text for failures; reasons and guardrail details as the searchable result text. */
+function messages(event: string | null, reader: LineContext['reader']): Pick<EntryFields, 'error' | 'resultText'> {
+  switch (event) {
+    case 'tool_error':
+    case 'error': {
+      const message = reader.text('error');
+      const type = reader.text('error_type');
+      const error = type && message ? `${type}: ${message}` : (message ?? type);
+      return { error, resultText: error };
+    }
+    case 'policy_decision':
+      return { error: null, resultText: reader.text('reason') };
+    case 'guardrail_triggered': {
+      const parts = [reader.text('guardrail_name'), reader.text('stage'), reader.text('action'), reader.text('detail')].filter((p) => p !== null);
+      return { error: null, resultText: parts.length > 0 ? parts.join(' · ') : null };
+    }
+    default:
+      return { error: null, resultText: null };
+  }
+}
+
+/** The privacy level the writer used, judged from the argument values (null when there are none). */
+export function detectPrivacy(toolArgs: PyValue | undefined): PrivacyLevel | null {
+  if (!(toolArgs instanceof Map)) return null;
+  // NONE writes {}; a tool without parameters looks the same, so {} is read as "none".
+  if (toolArgs.size === 0) return 'none';
+  const values = [...toolArgs.values()];
+  if (values.every((value) => value === '<redacted>')) return 'keys-only';
+  if (values.every((value) => typeof value === 'string' && HASHED_VALUE.test(value))) return 'hashed';
+  return 'full';
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_OPEN_ITEMS) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+}
