@@ -1,0 +1,206 @@
+/**
+ * The compact facts every analysis works on, collected in one streaming pass while an archive is
+ * read: tool calls (one per access, a selectools tool_start/tool_end pair merged into one), the
+ * time/tool/user/patient of every entry (for retention), PII found in clear, and an index of hashed
+ * tokens (for identifier search). Argument and result texts are scanned once and not kept.
+ */
+import type { BreakGlassSignal, NormalizedEntry } from '../../../shared/entry.js';
+import type { EvidenceRef } from '../../../shared/analyses.js';
+import type { FormatId } from '../../../shared/formats.js';
+import { findPiiInClear, type PiiKind } from './pii.js';
+
+export interface CallRecord {
+  /** Position in AnalysisData.calls. */
+  index: number;
+  timeMs: number | null;
+  timeRaw: string | null;
+  user: string | null;
+  role: string | null;
+  patient: string | null;
+  tool: string | null;
+  purpose: string | null;
+  success: boolean | null;
+  format: FormatId;
+  breakGlass: BreakGlassSignal[];
+  source: EvidenceRef;
+  related: EvidenceRef[];
+  lineSha256: string;
+}
+
+export interface PiiHit {
+  kind: PiiKind;
+  field: string | null;
+  where: 'arguments' | 'result';
+  source: EvidenceRef;
+  user: string | null;
+  patient: string | null;
+  timeMs: number | null;
+}
+
+/** Every entry (not only calls), column-wise to stay small on million-entry archives. */
+export interface EntryColumns {
+  files: string[];
+  strings: string[];
+  /** Index into `files`. */
+  file: number[];
+  line: number[];
+  /** NaN when the entry has no usable time. */
+  timeMs: number[];
+  /** Index into `strings`, or -1. */
+  tool: number[];
+  user: number[];
+  patient: number[];
+}
+
+export interface HashTokenHits {
+  calls: number[];
+  patients: Set<string>;
+  entries: number;
+}
+
+export interface AnalysisData {
+  calls: CallRecord[];
+  entries: EntryColumns;
+  pii: PiiHit[];
+  /** "sha256:<16 hex>" or "<16 hex>" → where it appears. */
+  hashTokens: Map<string, HashTokenHits>;
+}
+
+// selectools writes several events per tool call; only these carry the call itself.
+const SELECTOOLS_CALL_START = 'tool_start';
+const SELECTOOLS_CALL_END = new Set(['tool_end', 'tool_error']);
+const HASH_VALUE = /"((?:sha256:)?[0-9a-f]{16})"/g;
+
+function mergeSignals(into: BreakGlassSignal[], more: BreakGlassSignal[]): void {
+  for (const s of more) {
+    if (!into.some((t) => t.kind === s.kind && t.field === s.field && t.value === s.value)) into.push(s);
+  }
+}
+
+export class AnalysisCollector {
+  private readonly data: AnalysisData = {
+    calls: [],
+    entries: { files: [], strings: [], file: [], line: [], timeMs: [], tool: [], user: [], patient: [] },
+    pii: [],
+    hashTokens: new Map(),
+  };
+  private readonly fileIds = new Map<string, number>();
+  private readonly stringIds = new Map<string, number>();
+  /** selectools calls started and not yet ended, by run and call id. */
+  private readonly openCalls = new Map<string, CallRecord>();
+
+  private intern(value: string | null): number {
+    if (value === null) return -1;
+    let id = this.stringIds.get(value);
+    if (id === undefined) {
+      id = this.data.entries.strings.length;
+      this.data.entries.strings.push(value);
+      this.stringIds.set(value, id);
+    }
+    return id;
+  }
+
+  private fileId(file: string): number {
+    let id = this.fileIds.get(file);
+    if (id === undefined) {
+      id = this.data.entries.files.length;
+      this.data.entries.files.push(file);
+      this.fileIds.set(file, id);
+    }
+    return id;
+  }
+
+  add(entry: NormalizedEntry): void {
+    const cols = this.data.entries;
+    const source: EvidenceRef = { file: entry.source.file, line: entry.source.line };
+    cols.file.push(this.fileId(entry.source.file));
+    cols.line.push(entry.source.line);
+    cols.timeMs.push(entry.timeMs ?? Number.NaN);
+    cols.tool.push(this.intern(entry.tool));
+    cols.user.push(this.intern(entry.user));
+    cols.patient.push(this.intern(entry.patient));
+
+    const callIndex = this.addCall(entry, source);
+    this.scanText(entry, entry.argsText, 'arguments', source, callIndex);
+    this.scanText(entry, entry.resultText, 'result', source, callIndex);
+    if (entry.patient !== null && /^(?:sha256:)?[0-9a-f]{16}$/.test(entry.patient)) this.addToken(entry.patient, entry, callIndex);
+  }
+
+  /** Returns the index of the call the entry belongs to, or -1 when it records no call. */
+  private addCall(entry: NormalizedEntry, source: EvidenceRef): number {
+    if (entry.format === 'selectools') {
+      const key = `${entry.conversationId ?? ''}\u0000${entry.callId ?? ''}`;
+      if (SELECTOOLS_CALL_END.has(entry.eventType) && entry.callId !== null) {
+        const open = this.openCalls.get(key);
+        if (open) {
+          this.openCalls.delete(key);
+          if (entry.success !== null) open.success = entry.success;
+          open.related.push(source);
+          open.user ??= entry.user;
+          open.role ??= entry.role;
+          open.patient ??= entry.patient;
+          open.tool ??= entry.tool;
+          open.purpose ??= entry.purpose;
+          mergeSignals(open.breakGlass, entry.breakGlass);
+          return open.index;
+        }
+      } else if (entry.eventType !== SELECTOOLS_CALL_START && !SELECTOOLS_CALL_END.has(entry.eventType)) {
+        return -1;
+      }
+    }
+    const call: CallRecord = {
+      index: this.data.calls.length,
+      timeMs: entry.timeMs,
+      timeRaw: entry.timeRaw,
+      user: entry.user,
+      role: entry.role,
+      patient: entry.patient,
+      tool: entry.tool,
+      purpose: entry.purpose,
+      success: entry.success,
+      format: entry.format,
+      breakGlass: [...entry.breakGlass],
+      source,
+      related: [],
+      lineSha256: entry.lineSha256,
+    };
+    this.data.calls.push(call);
+    if (entry.format === 'selectools' && entry.eventType === SELECTOOLS_CALL_START && entry.callId !== null) {
+      this.openCalls.set(`${entry.conversationId ?? ''}\u0000${entry.callId}`, call);
+    }
+    return call.index;
+  }
+
+  private scanText(entry: NormalizedEntry, text: string | null, where: PiiHit['where'], source: EvidenceRef, callIndex: number): void {
+    if (!text) return;
+    for (const match of findPiiInClear(text)) {
+      this.data.pii.push({ kind: match.kind, field: match.field, where, source, user: entry.user, patient: entry.patient, timeMs: entry.timeMs });
+    }
+    if (text.includes('"')) {
+      for (const m of text.matchAll(HASH_VALUE)) this.addToken(m[1] ?? '', entry, callIndex);
+    }
+  }
+
+  private addToken(token: string, entry: NormalizedEntry, callIndex: number): void {
+    let hits = this.data.hashTokens.get(token);
+    if (!hits) {
+      hits = { calls: [], patients: new Set(), entries: 0 };
+      this.data.hashTokens.set(token, hits);
+    }
+    hits.entries++;
+    if (entry.patient !== null) hits.patients.add(entry.patient);
+    if (callIndex >= 0 && hits.calls[hits.calls.length - 1] !== callIndex) hits.calls.push(callIndex);
+  }
+
+  finish(): AnalysisData {
+    this.openCalls.clear();
+    return this.data;
+  }
+}
+
+/** Convenience for tests and small archives. */
+export function collectAnalysisData(entries: Iterable<NormalizedEntry>): AnalysisData {
+  const collector = new AnalysisCollector();
+  for (const entry of entries) collector.add(entry);
+  return collector.finish();
+}
