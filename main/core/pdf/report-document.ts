@@ -1,0 +1,395 @@
+/**
+ * The frame every Custos PDF report shares: a first-page header naming the organisation, title,
+ * scope and provenance; a running header and "page X of Y" footer on every page; tables whose
+ * header row repeats on each page and whose cells wrap; the evidence JSON as a file attachment;
+ * and a signature block on the last page. Reports add their own sections in between.
+ */
+import PDFDocument from 'pdfkit';
+import type { ReportEvidence } from '../../../shared/report.js';
+import type { SignerSummary } from '../../../shared/signing.js';
+import { fontPath } from './fonts.js';
+
+export const EVIDENCE_ATTACHMENT_NAME = 'custos-evidence.json';
+
+export interface ReportHeader {
+  organization: string;
+  title: string;
+  /** One sentence under the title saying what the report is about. */
+  subtitle: string;
+  /** The question the report answers. */
+  query: string;
+  /** Human-readable period, e.g. "2026-03-01 to 2026-03-31 (UTC)". */
+  period: string;
+  generatedAt: Date;
+  generatedBy: string;
+  custosVersion: string;
+  /** PDF metadata subject. */
+  subject: string;
+  keywords?: string;
+}
+
+export interface TableColumn<Row> {
+  header: string;
+  /** Relative width; columns share the page width in proportion. */
+  weight: number;
+  align?: 'left' | 'right' | 'center';
+  mono?: boolean;
+  value: (row: Row) => string;
+  /** Optional text colour for a cell, e.g. red for a failure. */
+  color?: (row: Row) => string | undefined;
+}
+
+export type Tone = 'ok' | 'warning' | 'critical' | 'neutral';
+
+export interface SignatureAppearance {
+  signer: SignerSummary;
+  reason: string;
+  location: string;
+  signedAt: Date;
+}
+
+const COLORS = {
+  text: '#1f2933',
+  muted: '#52606d',
+  faint: '#9aa5b1',
+  rule: '#cbd2d9',
+  headerFill: '#e4e9f0',
+  zebra: '#f5f7fa',
+  accent: '#1f4e79',
+  ok: '#1e7b34',
+  warning: '#a15c07',
+  critical: '#b42318',
+  neutral: '#52606d',
+} as const;
+
+const MARGIN = { top: 64, bottom: 58, left: 50, right: 50 };
+const CELL_PADDING = { x: 4, y: 3 };
+
+export class ReportDocument {
+  readonly doc: PDFKit.PDFDocument;
+  private readonly header: ReportHeader;
+
+  constructor(header: ReportHeader) {
+    this.header = header;
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margins: MARGIN,
+      bufferPages: true,
+      autoFirstPage: true,
+      pdfVersion: '1.7',
+      lang: 'en',
+      displayTitle: true,
+      info: {
+        Title: header.title,
+        Author: `${header.generatedBy}, ${header.organization}`,
+        Subject: header.subject,
+        Keywords: header.keywords ?? 'audit log, integrity, Custos',
+        Creator: `Custos ${header.custosVersion}`,
+        Producer: `Custos ${header.custosVersion} (pdfkit)`,
+        CreationDate: header.generatedAt,
+        ModDate: header.generatedAt,
+      },
+    });
+    this.doc.registerFont('Sans', fontPath('regular'));
+    this.doc.registerFont('Sans-Bold', fontPath('bold'));
+    this.doc.registerFont('Mono', fontPath('mono'));
+    this.doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+    this.firstPageHeader();
+  }
+
+  private get contentWidth(): number {
+    return this.doc.page.width - MARGIN.left - MARGIN.right;
+  }
+
+  private get pageBottom(): number {
+    return this.doc.page.height - MARGIN.bottom;
+  }
+
+  private firstPageHeader(): void {
+    const { doc, header } = this;
+    const top = 40;
+    doc.font('Sans-Bold').fontSize(9).fillColor(COLORS.accent).text(header.organization.toUpperCase(), MARGIN.left, top, { width: this.contentWidth * 0.7, characterSpacing: 0.4 });
+    doc.font('Sans').fontSize(8).fillColor(COLORS.muted).text(`Custos ${header.custosVersion}`, MARGIN.left, top, { width: this.contentWidth, align: 'right' });
+    doc.moveTo(MARGIN.left, top + 16).lineTo(MARGIN.left + this.contentWidth, top + 16).lineWidth(1.2).strokeColor(COLORS.accent).stroke();
+
+    doc.font('Sans-Bold').fontSize(20).fillColor(COLORS.text).text(header.title, MARGIN.left, top + 28, { width: this.contentWidth });
+    doc.moveDown(0.2);
+    doc.font('Sans').fontSize(10.5).fillColor(COLORS.muted).text(header.subtitle, { width: this.contentWidth });
+    doc.moveDown(0.8);
+    this.keyValues([
+      ['Scope', header.query],
+      ['Period', header.period],
+      ['Generated', `${formatUtc(header.generatedAt)} by ${header.generatedBy}`],
+      ['Software', `Custos ${header.custosVersion}`],
+      ['Evidence', `Attached to this PDF as ${EVIDENCE_ATTACHMENT_NAME} (open the attachments panel of your PDF reader)`],
+    ]);
+    this.rule();
+  }
+
+  /** Horizontal rule across the content width, with a little space around it. */
+  rule(): void {
+    const { doc } = this;
+    doc.moveDown(0.5);
+    doc.moveTo(MARGIN.left, doc.y).lineTo(MARGIN.left + this.contentWidth, doc.y).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+    doc.moveDown(0.7);
+  }
+
+  /** Starts a new page if fewer than `height` points are left. */
+  ensureSpace(height: number): void {
+    if (this.doc.y + height > this.pageBottom) this.doc.addPage();
+  }
+
+  heading(text: string): void {
+    this.ensureSpace(60);
+    const { doc } = this;
+    doc.moveDown(0.6);
+    doc.font('Sans-Bold').fontSize(12.5).fillColor(COLORS.accent).text(text, MARGIN.left, doc.y, { width: this.contentWidth });
+    doc.moveDown(0.35);
+    doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+  }
+
+  paragraph(text: string, options: { color?: string; size?: number; bold?: boolean } = {}): void {
+    const { doc } = this;
+    doc
+      .font(options.bold ? 'Sans-Bold' : 'Sans')
+      .fontSize(options.size ?? 9.5)
+      .fillColor(options.color ?? COLORS.text)
+      .text(text, MARGIN.left, doc.y, { width: this.contentWidth, lineGap: 1.5 });
+    doc.moveDown(0.4);
+    doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+  }
+
+  /** Label/value pairs in two aligned columns. */
+  keyValues(pairs: Array<[string, string]>, options: { monoValues?: boolean } = {}): void {
+    const { doc } = this;
+    const labelWidth = 92;
+    const valueWidth = this.contentWidth - labelWidth;
+    for (const [label, value] of pairs) {
+      doc.font(options.monoValues ? 'Mono' : 'Sans').fontSize(9);
+      const height = Math.max(doc.heightOfString(value, { width: valueWidth }), 11);
+      this.ensureSpace(height + 3);
+      const y = doc.y;
+      doc.font('Sans-Bold').fontSize(9).fillColor(COLORS.muted).text(label, MARGIN.left, y, { width: labelWidth - 8 });
+      doc
+        .font(options.monoValues ? 'Mono' : 'Sans')
+        .fontSize(9)
+        .fillColor(COLORS.text)
+        .text(value, MARGIN.left + labelWidth, y, { width: valueWidth });
+      doc.y = y + height + 3;
+    }
+    doc.x = MARGIN.left;
+    doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+  }
+
+  /** A bordered box with a coloured bar: the report's conclusion at a glance. */
+  verdictBox(tone: Tone, title: string, lines: string[]): void {
+    const { doc } = this;
+    const color = COLORS[tone];
+    const innerWidth = this.contentWidth - 24;
+    doc.font('Sans-Bold').fontSize(11);
+    let height = doc.heightOfString(title, { width: innerWidth }) + 8;
+    doc.font('Sans').fontSize(9.5);
+    for (const line of lines) height += doc.heightOfString(line, { width: innerWidth, lineGap: 1.5 }) + 3;
+    height += 10;
+    this.ensureSpace(height + 8);
+    const top = doc.y;
+    doc.save();
+    doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.zebra).fill();
+    doc.rect(MARGIN.left, top, 5, height).fillColor(color).fill();
+    doc.restore();
+    doc.font('Sans-Bold').fontSize(11).fillColor(color).text(title, MARGIN.left + 16, top + 9, { width: innerWidth });
+    doc.moveDown(0.25);
+    doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+    for (const line of lines) {
+      doc.text(line, MARGIN.left + 16, doc.y, { width: innerWidth, lineGap: 1.5 });
+      doc.moveDown(0.2);
+    }
+    doc.x = MARGIN.left;
+    doc.y = top + height + 10;
+  }
+
+  /**
+   * A table that repeats its header row on every page and wraps long cells. A row is never split
+   * across pages. Returns the number of rows written.
+   */
+  table<Row>(columns: Array<TableColumn<Row>>, rows: Iterable<Row>, options: { emptyMessage: string; fontSize?: number }): number {
+    const { doc } = this;
+    const fontSize = options.fontSize ?? 8.5;
+    const totalWeight = columns.reduce((sum, column) => sum + column.weight, 0);
+    const widths = columns.map((column) => (column.weight / totalWeight) * this.contentWidth);
+    const lefts = widths.map((_, index) => MARGIN.left + widths.slice(0, index).reduce((sum, width) => sum + width, 0));
+
+    const measure = (texts: string[], bold: boolean, monoFlags: boolean[]): number =>
+      Math.max(
+        ...texts.map((text, index) => {
+          doc.font(bold ? 'Sans-Bold' : monoFlags[index] ? 'Mono' : 'Sans').fontSize(fontSize);
+          return doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
+        }),
+      ) +
+      2 * CELL_PADDING.y;
+
+    const drawRow = (texts: string[], kind: 'header' | 'body', index: number, colors: Array<string | undefined>): void => {
+      const monoFlags = columns.map((column) => kind === 'body' && column.mono === true);
+      const height = measure(texts, kind === 'header', monoFlags);
+      const top = doc.y;
+      doc.save();
+      if (kind === 'header') doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.headerFill).fill();
+      else if (index % 2 === 1) doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.zebra).fill();
+      doc.restore();
+      texts.forEach((text, column) => {
+        doc
+          .font(kind === 'header' ? 'Sans-Bold' : monoFlags[column] ? 'Mono' : 'Sans')
+          .fontSize(fontSize)
+          .fillColor(kind === 'header' ? COLORS.text : (colors[column] ?? COLORS.text))
+          .text(text, (lefts[column] ?? 0) + CELL_PADDING.x, top + CELL_PADDING.y, {
+            width: (widths[column] ?? 0) - 2 * CELL_PADDING.x,
+            align: columns[column]?.align ?? 'left',
+          });
+      });
+      doc
+        .moveTo(MARGIN.left, top + height)
+        .lineTo(MARGIN.left + this.contentWidth, top + height)
+        .lineWidth(kind === 'header' ? 0.8 : 0.3)
+        .strokeColor(COLORS.rule)
+        .stroke();
+      doc.x = MARGIN.left;
+      doc.y = top + height;
+    };
+
+    const headerTexts = columns.map((column) => column.header);
+    const headerHeight = measure(headerTexts, true, []);
+    let written = 0;
+    let onPage = 0;
+    for (const row of rows) {
+      const texts = columns.map((column) => column.value(row));
+      const colors = columns.map((column) => column.color?.(row));
+      const height = measure(
+        texts,
+        false,
+        columns.map((column) => column.mono === true),
+      );
+      const needsHeader = onPage === 0;
+      if (doc.y + height + (needsHeader ? headerHeight : 0) > this.pageBottom) {
+        doc.addPage();
+        onPage = 0;
+      }
+      if (onPage === 0) drawRow(headerTexts, 'header', 0, []);
+      drawRow(texts, 'body', written, colors);
+      written++;
+      onPage++;
+    }
+    if (written === 0) {
+      this.ensureSpace(headerHeight + 30);
+      drawRow(headerTexts, 'header', 0, []);
+      doc.moveDown(0.5);
+      this.paragraph(options.emptyMessage, { color: COLORS.muted });
+    }
+    doc.moveDown(0.6);
+    doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
+    return written;
+  }
+
+  attachEvidence(evidence: ReportEvidence): void {
+    this.doc.file(Buffer.from(JSON.stringify(evidence, null, 2) + '\n', 'utf8'), {
+      name: EVIDENCE_ATTACHMENT_NAME,
+      type: 'application/json',
+      description: 'Machine-readable evidence for this report: query, file hashes, chain heads and the file:line of every row.',
+      creationDate: this.header.generatedAt,
+      modifiedDate: this.header.generatedAt,
+    });
+  }
+
+  /**
+   * Draws the signature block at the end of the content and returns its rectangle in PDF user
+   * space ([x1, y1, x2, y2], origin bottom-left) for the signature widget, or null when unsigned.
+   */
+  signatureBlock(signature: SignatureAppearance | null): number[] | null {
+    const { doc } = this;
+    const lines = signature
+      ? [
+          `Signed by ${signature.signer.commonName}${signature.signer.organization ? `, ${signature.signer.organization}` : ''}`,
+          `Reason: ${signature.reason}`,
+          `Location: ${signature.location}`,
+          `Signed at: ${formatUtc(signature.signedAt)}`,
+          `Certificate SHA-256: ${signature.signer.fingerprintSha256}`,
+          signature.signer.selfSigned
+            ? 'Self-signed identity: the signature proves this document is unchanged since signing. Confirm the fingerprint above with the signer to know who signed it.'
+            : `Issued by: ${signature.signer.issuer}`,
+        ]
+      : ['This report is not digitally signed: nothing but the attached evidence shows it is unchanged. Re-export it with a signing identity for a tamper-evident copy.'];
+    const width = this.contentWidth;
+    doc.font('Sans').fontSize(8.5);
+    const textHeight = lines.reduce((sum, line) => sum + doc.heightOfString(line, { width: width - 24 }) + 2, 0);
+    const height = textHeight + 34;
+    this.ensureSpace(height + 20);
+    doc.moveDown(0.8);
+    const top = doc.y;
+    const tone = signature ? COLORS.accent : COLORS.warning;
+    doc.rect(MARGIN.left, top, width, height).lineWidth(1).strokeColor(tone).stroke();
+    doc
+      .font('Sans-Bold')
+      .fontSize(10)
+      .fillColor(tone)
+      .text(signature ? 'Digital signature (PAdES)' : 'Not signed', MARGIN.left + 12, top + 10, { width: width - 24 });
+    doc.moveDown(0.3);
+    doc.font('Sans').fontSize(8.5).fillColor(COLORS.text);
+    for (const line of lines) {
+      doc.text(line, MARGIN.left + 12, doc.y, { width: width - 24 });
+      doc.moveDown(0.15);
+    }
+    doc.x = MARGIN.left;
+    doc.y = top + height + 6;
+    if (!signature) return null;
+    const pageHeight = doc.page.height;
+    return [MARGIN.left, pageHeight - (top + height), MARGIN.left + width, pageHeight - top];
+  }
+
+  /** Running headers and "page X of Y" footers, once the page count is known. Leaves the last page current. */
+  decoratePages(): void {
+    const { doc, header } = this;
+    const range = doc.bufferedPageRange();
+    const total = range.count;
+    for (let index = 0; index < total; index++) {
+      doc.switchToPage(range.start + index);
+      // Writing in the margins must not trigger pdfkit's automatic page break.
+      const savedMargins = { ...doc.page.margins };
+      doc.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
+      const width = doc.page.width - MARGIN.left - MARGIN.right;
+      if (index > 0) {
+        doc.font('Sans').fontSize(8).fillColor(COLORS.muted);
+        doc.text(header.organization, MARGIN.left, 32, { width: width / 2, lineBreak: false, ellipsis: true });
+        doc.text(header.title, MARGIN.left + width / 2, 32, { width: width / 2, align: 'right', lineBreak: false, ellipsis: true });
+        doc.moveTo(MARGIN.left, 46).lineTo(MARGIN.left + width, 46).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+      }
+      const footerY = doc.page.height - 38;
+      doc.moveTo(MARGIN.left, footerY - 6).lineTo(MARGIN.left + width, footerY - 6).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+      doc.font('Sans').fontSize(7.5).fillColor(COLORS.muted);
+      doc.text(`${header.title} · generated ${formatUtc(header.generatedAt)} · Custos ${header.custosVersion}`, MARGIN.left, footerY, {
+        width: width * 0.75,
+        lineBreak: false,
+        ellipsis: true,
+      });
+      doc.text(`Page ${index + 1} of ${total}`, MARGIN.left + width * 0.75, footerY, { width: width * 0.25, align: 'right', lineBreak: false });
+      doc.page.margins = savedMargins;
+    }
+    doc.switchToPage(range.start + total - 1);
+  }
+
+  /** Ends the document and returns its bytes. */
+  async toBuffer(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const done = new Promise<Buffer>((resolve, reject) => {
+      this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
+      this.doc.on('error', reject);
+    });
+    this.doc.end();
+    return done;
+  }
+}
+
+export function formatUtc(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+}
+
+export const TONE_COLORS = COLORS;

@@ -1,0 +1,60 @@
+/**
+ * PAdES baseline B-B signing of a finished report: an ETSI.CAdES.detached signature field on the
+ * last page (its widget covering the visible signature block), signed over the whole file.
+ */
+import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
+import { SignPdf, Signer } from '@signpdf/signpdf';
+import { signDetached } from '../signing/cms.js';
+import type { SigningIdentity } from '../signing/identity.js';
+import type { ReportDocument } from './report-document.js';
+
+export const PADES_SUBFILTER = 'ETSI.CAdES.detached';
+
+export interface SigningRequest {
+  identity: SigningIdentity;
+  reason: string;
+  location: string;
+  contactInfo?: string;
+  signedAt: Date;
+}
+
+class CadesSigner extends Signer {
+  constructor(private readonly identity: SigningIdentity) {
+    super();
+  }
+
+  override async sign(content: Buffer): Promise<Buffer> {
+    return signDetached(content, this.identity);
+  }
+}
+
+/**
+ * Finishes the report (signature block, page decorations) and returns its bytes, signed when a
+ * signing request is given.
+ */
+export async function finishReport(report: ReportDocument, signing: SigningRequest | null): Promise<Buffer> {
+  const widgetRect = report.signatureBlock(
+    signing ? { signer: signing.identity.summary, reason: signing.reason, location: signing.location, signedAt: signing.signedAt } : null,
+  );
+  report.decoratePages();
+  if (!signing || !widgetRect) return report.toBuffer();
+
+  const certificateBytes = [signing.identity.certificate, ...signing.identity.chain].reduce((sum, der) => sum + der.length, 0);
+  pdfkitAddPlaceholder({
+    pdf: report.doc,
+    pdfBuffer: Buffer.alloc(0),
+    reason: signing.reason,
+    contactInfo: signing.contactInfo ?? '',
+    name: signing.identity.summary.commonName,
+    location: signing.location,
+    signingTime: signing.signedAt,
+    // Room for the CMS: the certificates plus signature, attributes and structure.
+    signatureLength: certificateBytes + 4096,
+    subFilter: PADES_SUBFILTER,
+    widgetRect,
+    // Serialized as a PDF name: no spaces allowed.
+    appName: 'Custos',
+  });
+  const unsigned = await report.toBuffer();
+  return new SignPdf().sign(unsigned, new CadesSigner(signing.identity));
+}

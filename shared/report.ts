@@ -1,0 +1,73 @@
+import type { Finding } from './findings.js';
+import type { SignerSummary } from './signing.js';
+import type { ChainStatus, Verdict } from './verification.js';
+
+export const REPORT_KINDS = ['integrity-certificate', 'patient-access', 'disclosures', 'retention', 'break-the-glass', 'alerts'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** A file a report's claims rest on, with what it looked like when the report was made. */
+export interface EvidenceFile {
+  path: string;
+  absolutePath: string;
+  size: number;
+  sha256: string;
+  format: string | null;
+  entries: number;
+  lines: number;
+  chain: { status: ChainStatus; headHash: string | null };
+}
+
+/** One row of a report, pointing back to the line it came from. */
+export interface EvidenceRow {
+  file: string;
+  line: number | null;
+  /** sha256 of the raw line bytes, when the row is an entry: lets a re-check find a changed line. */
+  lineSha256?: string;
+  /** The row's values as the report shows them. */
+  values: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * The machine-readable evidence attached to every PDF report as `custos-evidence.json`:
+ * enough to re-check the report's claims against the archive without trusting Custos.
+ */
+export interface ReportEvidence {
+  kind: 'custos-report-evidence';
+  version: 1;
+  report: {
+    type: ReportKind;
+    title: string;
+    organization: string;
+    generatedAt: string;
+    generatedBy: string;
+    custosVersion: string;
+    /** The question the report answers, e.g. "patient = P-1042" or "all entries". */
+    query: string;
+    /** ISO 8601 interval of the covered entries, or null when no entry has a time. */
+    period: { from: string | null; to: string | null };
+  };
+  files: EvidenceFile[];
+  rows: EvidenceRow[];
+  findings: Finding[];
+  verdict: Verdict | null;
+  seal: { path: string; createdAt: string | null; signatureValid: boolean; signer: string | null } | null;
+}
+
+/** What `custos verify-report` and the workstation's report check find. */
+export interface ReportVerification {
+  path: string;
+  signed: boolean;
+  signatureValid: boolean;
+  /** The signature's byte range spans the whole file: nothing was added after signing. */
+  coversWholeDocument: boolean;
+  signer: SignerSummary | null;
+  signingTime: string | null;
+  reason: string | null;
+  location: string | null;
+  subFilter: string | null;
+  /** Plain-language problems; empty when everything checks out. */
+  problems: string[];
+  evidence: ReportEvidence | null;
+  /** Re-check of each evidence file against the disk, when it is reachable. */
+  files: Array<{ path: string; status: 'unchanged' | 'appended' | 'changed' | 'missing'; detail: string }>;
+}
