@@ -27,6 +27,8 @@ export interface EntryFilter {
   text?: string;
   fileIds?: number[];
   missingAttribution?: boolean;
+  /** Only entries that are the record of one tool call (NormalizedEntry.callRecord): no selectools context events. */
+  callRecordsOnly?: boolean;
 }
 
 export interface EntryQuery {

@@ -1,0 +1,318 @@
+/**
+ * Writing into the index: entries in batched transactions with prepared statements, files and
+ * findings, and removing files again. Every batch is committed synchronously, so readers that run
+ * between batches (the worker answers queries while an archive opens) always see whole batches.
+ */
+import type { Database, Statement } from 'sql.js';
+import type { NormalizedEntry } from '../../../shared/entry.js';
+import type { Finding } from '../../../shared/findings.js';
+import type { GenericMapping } from '../../../shared/formats.js';
+import type { FileReport, Verdict } from '../../../shared/verification.js';
+import { LABEL_COLUMNS, type LabelColumn } from './schema.js';
+
+const LABEL_FIELD: Record<LabelColumn, keyof NormalizedEntry> = {
+  event_type: 'eventType',
+  user: 'user',
+  role: 'role',
+  patient: 'patient',
+  tool: 'tool',
+  purpose: 'purpose',
+  conversation: 'conversationId',
+  model: 'model',
+  trigger: 'trigger',
+  client_ip: 'clientIp',
+  error: 'error',
+  decision: 'decision',
+};
+
+/** Interns strings in `labels`, caching ids so a million entries cost one lookup per distinct value. */
+export class LabelCache {
+  private readonly ids = new Map<string, number>();
+  /** (label id × 16 + column index) pairs already in column_values, and those still to write. */
+  private readonly recorded = new Set<number>();
+  private readonly pending: number[] = [];
+  private readonly insert: Statement;
+  private readonly select: Statement;
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare('INSERT OR IGNORE INTO labels(value) VALUES (?)');
+    this.select = db.prepare('SELECT id FROM labels WHERE value = ?');
+  }
+
+  idOf(value: string | null): number | null {
+    if (value === null) return null;
+    const cached = this.ids.get(value);
+    if (cached !== undefined) return cached;
+    this.insert.run([value]);
+    const row = this.select.get([value]);
+    this.select.reset();
+    const id = row[0] as number;
+    this.ids.set(value, id);
+    return id;
+  }
+
+  /** Remembers that `id` occurs in `column` (for the filter pickers). */
+  noteUse(columnIndex: number, id: number | null): void {
+    if (id === null) return;
+    const key = id * 16 + columnIndex;
+    if (this.recorded.has(key)) return;
+    this.recorded.add(key);
+    this.pending.push(key);
+  }
+
+  recordColumnValues(): void {
+    const statement = this.db.prepare('INSERT OR IGNORE INTO column_values(col, label_id) VALUES (?, ?)');
+    try {
+      for (const key of this.pending) statement.run([LABEL_COLUMNS[key % 16] ?? '', Math.floor(key / 16)]);
+    } finally {
+      statement.free();
+    }
+    this.pending.length = 0;
+  }
+
+  free(): void {
+    this.insert.free();
+    this.select.free();
+  }
+}
+
+export interface IndexedFile {
+  report: FileReport;
+  scanId: number;
+  mtimeMs: number;
+  gzip: boolean;
+}
+
+/** Streams entries into the index. Call `flush` (or `close`) to commit what is buffered. */
+export class EntryWriter {
+  private readonly labels: LabelCache;
+  private readonly insertEntry: Statement;
+  private readonly insertText: Statement;
+  private readonly buffer: Array<{ fileId: number; entry: NormalizedEntry }> = [];
+  written = 0;
+  /** Entry ids are assigned here (AUTOINCREMENT never reuses them) so the FTS docid needs no round trip. */
+  private nextId: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly batchSize = 5000,
+  ) {
+    this.labels = new LabelCache(db);
+    this.insertEntry = db.prepare(
+      `INSERT INTO entries(id, file_id, line, byte_offset, byte_length, line_sha256, format, time_ms, time_raw, ${LABEL_COLUMNS.join(', ')},
+        success, duration_ms, turn, call_id, call_record, time_assumed_utc, privacy, break_glass, break_glass_signals)
+       VALUES (${new Array(9 + LABEL_COLUMNS.length + 9).fill('?').join(', ')})`,
+    );
+    this.insertText = db.prepare('INSERT INTO entry_text(docid, args, result) VALUES (?, ?, ?)');
+    const sequence = db.exec("SELECT seq FROM sqlite_sequence WHERE name = 'entries'")[0]?.values[0]?.[0];
+    const maxId = db.exec('SELECT max(id) FROM entries')[0]?.values[0]?.[0];
+    this.nextId = Math.max(Number(sequence ?? 0), Number(maxId ?? 0)) + 1;
+  }
+
+  /** Buffers one entry; commits a batch when the buffer is full. Returns true when it committed. */
+  add(fileId: number, entry: NormalizedEntry): boolean {
+    this.buffer.push({ fileId, entry });
+    if (this.buffer.length >= this.batchSize) {
+      this.flush();
+      return true;
+    }
+    return false;
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    this.db.exec('BEGIN');
+    try {
+      for (const { fileId, entry } of this.buffer) this.write(fileId, entry);
+      this.labels.recordColumnValues();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.written += this.buffer.length;
+    this.buffer.length = 0;
+  }
+
+  /** Entries waiting for the next batch. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  /** Drops what is buffered (the job failed or was cancelled) and releases the statements. */
+  discard(): void {
+    this.buffer.length = 0;
+    this.close();
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      this.labels.free();
+      this.insertEntry.free();
+      this.insertText.free();
+    }
+  }
+
+  private write(fileId: number, entry: NormalizedEntry): void {
+    const source = entry.source;
+    const labelIds = LABEL_COLUMNS.map((column, index) => {
+      const id = this.labels.idOf((entry[LABEL_FIELD[column]] as string | null | undefined) ?? null);
+      this.labels.noteUse(index, id);
+      return id;
+    });
+    const id = this.nextId++;
+    this.insertEntry.run([
+      id,
+      fileId,
+      source.line,
+      source.byteOffset,
+      source.byteLength,
+      hexToBytes(entry.lineSha256),
+      entry.format,
+      entry.timeMs,
+      entry.timeRaw,
+      ...labelIds,
+      entry.success === null ? null : entry.success ? 1 : 0,
+      entry.durationMs,
+      entry.turn,
+      entry.callId,
+      entry.callRecord === false ? 0 : 1,
+      entry.timeAssumedUtc === true ? 1 : 0,
+      entry.privacy ?? null,
+      entry.breakGlass.length > 0 ? 1 : 0,
+      entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null,
+    ]);
+    if (entry.argsText || entry.resultText) {
+      this.insertText.run([id, entry.argsText ?? '', entry.resultText ?? '']);
+    }
+  }
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** Registers a file about to be indexed (or re-indexed: its old entries and findings go). Returns its id. */
+export function beginFile(
+  db: Database,
+  path: string,
+  details: { gzip: boolean; mtimeMs: number; size: number; mapping: GenericMapping | null },
+): number {
+  const existing = db.exec('SELECT id FROM files WHERE path = ?', [path])[0]?.values[0]?.[0] as number | undefined;
+  const mappingJson = details.mapping === null ? null : JSON.stringify(details.mapping);
+  if (existing !== undefined) {
+    removeFileRows(db, [existing], false);
+    db.run(
+      `UPDATE files SET size = ?, mtime_ms = ?, gzip = ?, mapping = ?, entries = 0, lines = 0, chain_status = 'unchained', sha256 = '',
+        head_hash = NULL, indexed_at = ? WHERE id = ?`,
+      [details.size, details.mtimeMs, details.gzip ? 1 : 0, mappingJson, new Date().toISOString(), existing],
+    );
+    return existing;
+  }
+  db.run(
+    `INSERT INTO files(path, size, sha256, mtime_ms, gzip, mapping, entries, lines, chain_status, covered_fields, uncovered_fields, indexed_at)
+     VALUES (?, ?, '', ?, ?, ?, 0, 0, 'unchained', '[]', '[]', ?)`,
+    [path, details.size, details.mtimeMs, details.gzip ? 1 : 0, mappingJson, new Date().toISOString()],
+  );
+  return db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] as number;
+}
+
+/** Records the verifier's report for a file once it has been read to the end. */
+export function finishFile(db: Database, fileId: number, report: FileReport, scanId: number): void {
+  db.run(
+    `UPDATE files SET scan_id = ?, format = ?, size = ?, sha256 = ?, entries = ?, lines = ?, chain_status = ?, head_hash = ?,
+      covered_fields = ?, uncovered_fields = ?, first_time = ?, last_time = ? WHERE id = ?`,
+    [
+      scanId,
+      report.format,
+      report.size,
+      report.sha256,
+      report.entries,
+      report.lines,
+      report.chain.status,
+      report.chain.headHash,
+      JSON.stringify(report.chain.coveredFields),
+      JSON.stringify(report.chain.uncoveredFields),
+      report.firstTime,
+      report.lastTime,
+      fileId,
+    ],
+  );
+}
+
+export function insertScan(db: Database, verdict: Verdict): number {
+  db.run('INSERT INTO scans(verdict) VALUES (?)', [JSON.stringify(verdict)]);
+  return db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] as number;
+}
+
+export function updateScanVerdict(db: Database, scanId: number, verdict: Verdict): void {
+  db.run('UPDATE scans SET verdict = ? WHERE id = ?', [JSON.stringify(verdict), scanId]);
+}
+
+export function insertFindings(db: Database, findings: readonly Finding[], scanId: number | null): void {
+  if (findings.length === 0) return;
+  const fileIds = new Map<string, number>();
+  for (const row of db.exec('SELECT path, id FROM files')[0]?.values ?? []) fileIds.set(row[0] as string, row[1] as number);
+  const statement = db.prepare(
+    'INSERT INTO findings(file_id, scan_id, kind, severity, file, line, detail, expected, found) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  db.exec('BEGIN');
+  try {
+    for (const finding of findings) {
+      statement.run([
+        fileIds.get(finding.file) ?? null,
+        scanId,
+        finding.kind,
+        finding.severity,
+        finding.file,
+        finding.line,
+        finding.detail,
+        finding.expected ?? null,
+        finding.found ?? null,
+      ]);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  } finally {
+    statement.free();
+  }
+}
+
+/** Removes files from the index with their entries and findings. */
+export function removeFiles(db: Database, fileIds: readonly number[]): void {
+  removeFileRows(db, fileIds, true);
+}
+
+function removeFileRows(db: Database, fileIds: readonly number[], dropFileRow: boolean): void {
+  if (fileIds.length === 0) return;
+  const list = fileIds.map(() => '?').join(', ');
+  const ids = [...fileIds];
+  // entry_text is contentless (no DELETE); its orphaned docids never match an entry again
+  // because entry ids are AUTOINCREMENT and never reused.
+  db.run(`DELETE FROM entries WHERE file_id IN (${list})`, ids);
+  db.run(`DELETE FROM findings WHERE file_id IN (${list})`, ids);
+  if (dropFileRow) {
+    db.run(`DELETE FROM files WHERE id IN (${list})`, ids);
+    rebuildColumnValues(db);
+    db.run('DELETE FROM scans WHERE id NOT IN (SELECT scan_id FROM files WHERE scan_id IS NOT NULL)');
+    db.run('DELETE FROM findings WHERE file_id IS NULL AND scan_id NOT IN (SELECT id FROM scans)');
+  }
+}
+
+/** Recomputes which labels each column uses, after entries were removed. */
+export function rebuildColumnValues(db: Database): void {
+  db.run('DELETE FROM column_values');
+  for (const column of LABEL_COLUMNS) {
+    db.run(`INSERT INTO column_values(col, label_id) SELECT DISTINCT ?, ${column} FROM entries WHERE ${column} IS NOT NULL`, [column]);
+  }
+}
+
+/** Empties the index (the "replace" open mode). */
+export function clearIndex(db: Database): void {
+  db.exec(`DELETE FROM entries; DELETE FROM findings; DELETE FROM files; DELETE FROM scans; DELETE FROM labels; DELETE FROM column_values;
+    DROP TABLE entry_text; CREATE VIRTUAL TABLE entry_text USING fts4(args, result, content="", tokenize=unicode61);`);
+}
