@@ -1,0 +1,69 @@
+/** How numbers, times and paths are shown. Times are always UTC: audit evidence is compared across sites. */
+
+const integer = new Intl.NumberFormat('en-US');
+
+export function formatCount(value: number): string {
+  return integer.format(value);
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1_000_000) return `${(perSecond / 1_000_000).toFixed(1)} M/s`;
+  if (perSecond >= 10_000) return `${Math.round(perSecond / 1000)} k/s`;
+  return `${integer.format(Math.round(perSecond))}/s`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…';
+  if (seconds < 1) return 'under a second';
+  if (seconds < 60) return `${Math.round(seconds)} s left`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds % 60)} s left`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** "2026-03-04 10:22:05.123" in UTC; "—" when unknown. */
+export function formatTime(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** The last path segment, for compact tables (the full path goes in a title). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** Value for an <input type="datetime-local"> holding a UTC time. */
+export function toUtcInputValue(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/** Parses an <input type="datetime-local"> value as UTC. */
+export function fromUtcInputValue(value: string): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.length === 16 ? `${value}:00Z` : `${value}Z`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export function shortHash(hash: string | null): string {
+  if (!hash) return '—';
+  return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-8)}` : hash;
+}

@@ -1,0 +1,160 @@
+import type { DistinctColumn, EntryDetail, EntryFilter, EntryRow, SortColumn, TimeBucket } from '../../shared/query';
+import type { SliceCreator } from './types';
+
+/** Rows per backend page; pages are cached and fetched as the table scrolls. */
+export const PAGE_SIZE = 200;
+/** Pages kept in memory; the ones farthest from the viewport are dropped first. */
+export const MAX_CACHED_PAGES = 40;
+export const HISTOGRAM_BUCKETS = 120;
+export const FILTER_COLUMNS = ['user', 'role', 'patient', 'tool', 'purpose'] as const satisfies readonly DistinctColumn[];
+export type FilterColumn = (typeof FILTER_COLUMNS)[number];
+
+export interface ExplorerSort {
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+export interface DetailState {
+  id: number;
+  loading: boolean;
+  value: EntryDetail | null;
+  error: string | null;
+}
+
+export interface ExplorerSlice {
+  filter: EntryFilter;
+  sort: ExplorerSort;
+  /** Rows matching the filter, or null before the first answer. */
+  total: number | null;
+  /** Cached pages by page index, for the current filter and sort only. */
+  pages: Record<number, EntryRow[]>;
+  /** Bumped whenever filter or sort change, so late answers for old queries are dropped. */
+  queryGeneration: number;
+  queryError: string | null;
+  histogram: { bucketMs: number; buckets: TimeBucket[] } | null;
+  histogramError: string | null;
+  distinct: Partial<Record<FilterColumn, string[]>>;
+  detail: DetailState | null;
+  setFilter(patch: Partial<EntryFilter>): void;
+  clearFilter(): void;
+  setSort(column: SortColumn): void;
+  /** Makes sure the pages covering rows [first, last] are loaded or loading. */
+  ensureRows(first: number, last: number): void;
+  loadDistinct(): Promise<void>;
+  openDetail(id: number): Promise<void>;
+  closeDetail(): void;
+  /** Re-runs the current query from scratch (after archives open or close). */
+  reloadExplorer(): void;
+}
+
+/** Removes empty values so the backend sees only filters the user actually set. */
+export function cleanFilter(filter: EntryFilter): EntryFilter {
+  const cleaned: EntryFilter = {};
+  for (const [key, value] of Object.entries(filter) as Array<[keyof EntryFilter, unknown]>) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    (cleaned as Record<string, unknown>)[key] = value;
+  }
+  return cleaned;
+}
+
+export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) => {
+  const inFlight = new Set<number>();
+  let lastRequested = { first: 0, last: PAGE_SIZE };
+
+  const fetchPage = async (pageIndex: number) => {
+    const generation = get().queryGeneration;
+    inFlight.add(pageIndex);
+    const { filter, sort } = get();
+    const result = await api.invoke('entries.query', { filter: cleanFilter(filter), sort, offset: pageIndex * PAGE_SIZE, limit: PAGE_SIZE });
+    if (generation !== get().queryGeneration) return;
+    inFlight.delete(pageIndex);
+    if (!result.ok) {
+      set({ queryError: result.error.message + (result.error.hint ? ` ${result.error.hint}` : ''), total: get().total ?? 0 });
+      return;
+    }
+    const pages = { ...get().pages, [pageIndex]: result.value.rows };
+    const keys = Object.keys(pages).map(Number);
+    if (keys.length > MAX_CACHED_PAGES) {
+      const centre = Math.floor((lastRequested.first + lastRequested.last) / 2 / PAGE_SIZE);
+      keys.sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+      for (const key of keys.slice(0, keys.length - MAX_CACHED_PAGES)) delete pages[key];
+    }
+    set({ pages, total: result.value.total, queryError: null });
+  };
+
+  const fetchHistogram = async () => {
+    const generation = get().queryGeneration;
+    const result = await api.invoke('entries.histogram', { filter: cleanFilter(get().filter), buckets: HISTOGRAM_BUCKETS });
+    if (generation !== get().queryGeneration) return;
+    if (result.ok) set({ histogram: result.value, histogramError: null });
+    else set({ histogram: null, histogramError: result.error.message });
+  };
+
+  const restart = () => {
+    inFlight.clear();
+    set({ queryGeneration: get().queryGeneration + 1, pages: {}, total: null, queryError: null });
+    lastRequested = { first: 0, last: PAGE_SIZE };
+    void fetchPage(0);
+    void fetchHistogram();
+  };
+
+  return {
+    filter: {},
+    sort: { column: 'time', direction: 'asc' },
+    total: null,
+    pages: {},
+    queryGeneration: 0,
+    queryError: null,
+    histogram: null,
+    histogramError: null,
+    distinct: {},
+    detail: null,
+
+    setFilter(patch) {
+      set({ filter: { ...get().filter, ...patch } });
+      restart();
+    },
+    clearFilter() {
+      set({ filter: {} });
+      restart();
+    },
+    setSort(column) {
+      const { sort } = get();
+      set({ sort: sort.column === column ? { column, direction: sort.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: 'asc' } });
+      restart();
+    },
+    ensureRows(first, last) {
+      lastRequested = { first, last };
+      const { pages, total } = get();
+      const lastRow = total === null ? last : Math.min(last, total - 1);
+      for (let page = Math.floor(Math.max(0, first) / PAGE_SIZE); page <= Math.floor(Math.max(0, lastRow) / PAGE_SIZE); page++) {
+        if (!pages[page] && !inFlight.has(page)) void fetchPage(page);
+      }
+    },
+    async loadDistinct() {
+      const answers = await Promise.all(FILTER_COLUMNS.map((column) => api.invoke('entries.distinct', { column, limit: 1000 })));
+      const distinct: Partial<Record<FilterColumn, string[]>> = {};
+      FILTER_COLUMNS.forEach((column, index) => {
+        const answer = answers[index];
+        if (answer?.ok) distinct[column] = answer.value.values;
+      });
+      set({ distinct });
+    },
+    async openDetail(id) {
+      set({ detail: { id, loading: true, value: null, error: null } });
+      const result = await api.invoke('entries.detail', { id });
+      if (get().detail?.id !== id) return;
+      set({
+        detail: result.ok
+          ? { id, loading: false, value: result.value, error: null }
+          : { id, loading: false, value: null, error: result.error.message + (result.error.hint ? ` ${result.error.hint}` : '') },
+      });
+    },
+    closeDetail: () => set({ detail: null }),
+    reloadExplorer() {
+      restart();
+      void get().loadDistinct();
+    },
+  };
+};

@@ -1,0 +1,17 @@
+import type { StoreApi } from 'zustand';
+import type { CustosApi } from '../../shared/contract';
+import type { ArchivesSlice } from './archives';
+import type { ExplorerSlice } from './explorer';
+import type { IntegritySlice } from './integrity';
+import type { UiSlice } from './ui';
+
+export interface SessionSlice {
+  /** The set of open files changed: views that show their contents reload. */
+  sessionChanged(): void;
+}
+
+export type CustosState = ArchivesSlice & ExplorerSlice & IntegritySlice & UiSlice & SessionSlice;
+export type CustosStore = StoreApi<CustosState>;
+
+/** zustand's slices pattern: each slice sees the whole store and the backend api. */
+export type SliceCreator<T> = (set: CustosStore['setState'], get: () => CustosState, api: CustosApi) => T;
