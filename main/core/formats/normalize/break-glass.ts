@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAK_GLASS_CONFIG, type BreakGlassConfig } from '../../../../shared/break-glass.js';
 import type { BreakGlassSignal } from '../../../../shared/entry.js';
 import type { PyValue } from '../../json/py-value.js';
-import { pythonStr } from '../../json/python-str.js';
+import { pythonDumps } from '../../json/python-dumps.js';
 import { getAtPath } from '../field-path.js';
 
 export { DEFAULT_BREAK_GLASS_CONFIG, type BreakGlassConfig };
@@ -36,7 +36,8 @@ export class BreakGlassCollector {
   add(kind: BreakGlassSignal['kind'], field: string, value: PyValue): void {
     if (this.seen.has(field)) return;
     this.seen.add(field);
-    this.signals.push({ kind, field, value: pythonStr(value) });
+    // Strings as written; other values as they appear in the JSON line (true, 1).
+    this.signals.push({ kind, field, value: typeof value === 'string' ? value : pythonDumps(value, { ensureAscii: false }) });
   }
 }
 
