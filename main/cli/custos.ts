@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { CUSTOS_VERSION } from '../core/version.js';
 import { register as registerIdentity } from './identity.js';
+import { register as registerVerify } from './verify.js';
+import { register as registerSeal } from './seal.js';
 
 const program = new Command()
   .name('custos')
@@ -14,7 +16,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);

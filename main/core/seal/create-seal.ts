@@ -1,4 +1,4 @@
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { writeNewFile } from '../output/atomic-write.js';
 import { signDetached } from '../signing/cms.js';
@@ -10,7 +10,7 @@ import { canonicalSealBody, SEAL_CANONICALIZATION, SEAL_SIGNATURE_FORMAT, SEAL_V
  * Seals the files of a verification report with the identity. Files that could not be read
  * completely are refused: sealing them would certify a state nobody has seen.
  */
-export function createSeal(report: VerifyReport, identity: SigningIdentity, now: Date = new Date()): SealDocument {
+export function createSeal(report: VerifyReport, identity: SigningIdentity, givenPaths: readonly string[], now: Date = new Date()): SealDocument {
   if (report.files.length === 0) throw new Error('Nothing to seal: no evidence files were found in the given paths.');
   const unreadable = report.findings.filter((finding) => finding.kind === 'unreadable');
   if (unreadable.length > 0) {
@@ -21,7 +21,7 @@ export function createSeal(report: VerifyReport, identity: SigningIdentity, now:
   const files: SealedFile[] = report.files.map((file, index) => {
     const absolutePath = absolutePaths[index] ?? resolve(file.path);
     return {
-      path: file.path,
+      path: asGiven(absolutePath, givenPaths),
       absolutePath,
       relativePath: relative(root, absolutePath).split(sep).join('/'),
       format: file.format,
@@ -57,6 +57,16 @@ export function createSeal(report: VerifyReport, identity: SigningIdentity, now:
 /** Writes the seal without ever replacing an existing one: seals are evidence too. */
 export function writeSealFile(path: string, seal: SealDocument): void {
   writeNewFile(path, JSON.stringify(seal, null, 2) + '\n');
+}
+
+/** The file's path spelled from the command-line argument that named it (or the folder that held it). */
+function asGiven(absolutePath: string, givenPaths: readonly string[]): string {
+  for (const given of givenPaths) {
+    const root = resolve(given);
+    if (root === absolutePath) return given;
+    if (absolutePath.startsWith(root.endsWith(sep) ? root : root + sep)) return join(given, relative(root, absolutePath));
+  }
+  return absolutePath;
 }
 
 function commonFolder(paths: string[]): string {
