@@ -42,7 +42,8 @@ function spellingVariants(kind: IdentifierKind, value: string): string[] {
     case 'name': {
       const collapsed = trimmed.replace(/\s+/g, ' ').normalize('NFC');
       const titled = collapsed.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_all, sep: string, ch: string) => sep + ch.toUpperCase());
-      return [...base, collapsed.toLowerCase(), collapsed.toUpperCase(), titled];
+      const cased = [collapsed, collapsed.toLowerCase(), collapsed.toUpperCase(), titled];
+      return [...base, ...cased, ...cased.map((v) => v.normalize('NFD'))];
     }
     case 'ssn': {
       const digits = trimmed.replace(/\D/g, '');
