@@ -54,7 +54,7 @@ export function EntryTable() {
 
   useEffect(() => {
     setCursor(0);
-    scroller.current?.scrollTo({ top: 0 });
+    if (scroller.current) scroller.current.scrollTop = 0;
   }, [generation]);
 
   const rowAt = (index: number): EntryRow | undefined => pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
