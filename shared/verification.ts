@@ -25,6 +25,14 @@ export interface FileReport {
   chain: ChainReport;
   firstTime: string | null;
   lastTime: string | null;
+  /** Why the format was chosen (or why none matched). */
+  formatReason?: string;
+}
+
+/** A file inside a given folder that was not read, and why. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
 }
 
 export type IntegrityVerdict = 'intact' | 'broken' | 'unchained';
@@ -42,4 +50,6 @@ export interface VerifyReport {
   files: FileReport[];
   findings: Finding[];
   verdict: Verdict;
+  /** Files in the given folders that were not read (not named like audit logs). */
+  skipped?: SkippedFile[];
 }

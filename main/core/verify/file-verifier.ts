@@ -1,0 +1,272 @@
+/**
+ * Verifies the lines of one file (or one byte range of it) in order: decoding, parsing, format
+ * detection, hash chain and time order. Its result, a VerifiedSpan, is plain data so that spans
+ * verified in parallel can be merged (merge-spans.ts) and files linked into series (series.ts).
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Finding, FindingKind } from '../../../shared/findings.js';
+import { FINDING_SEVERITY } from '../../../shared/findings.js';
+import type { FormatId, GenericMapping } from '../../../shared/formats.js';
+import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
+import { detectFormat, timestampPath } from '../formats/detect.js';
+import { getAtPath } from '../formats/field-path.js';
+import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
+import { pyTypeName, type PyObject } from '../json/py-value.js';
+import type { RawLine } from '../reader/line-splitter.js';
+import { timestampMs } from '../time/parse-timestamp.js';
+import { ChainVerifier, type FirstLinkRule, type LinkRecord } from './chain-verifier.js';
+
+export interface TimePoint {
+  ms: number;
+  raw: string;
+  line: number;
+}
+
+/** The outcome of verifying a file or a contiguous range of one, with lines numbered within it. */
+export interface VerifiedSpan {
+  format: FormatId | null;
+  /** Why the format was chosen (or why none was). */
+  formatReason: string | null;
+  /** Parsed entries. */
+  entries: number;
+  /** Non-blank lines. */
+  lines: number;
+  /** Physical lines, blank ones included (for numbering the next span). */
+  physicalLines: number;
+  findings: Finding[];
+  /** The first entry's previous-hash, unless an unreadable line came first (`firstLinkUnknown`). */
+  firstLink: { line: number; previousHash: string | null } | null;
+  firstLinkUnknown: boolean;
+  /** Stored hash of the last entry, or null if unknown (no entries, or the last line was unreadable). */
+  lastHash: string | null;
+  /** True when no line after the last entry was unreadable. */
+  lastHashKnown: boolean;
+  /** Stored hash of the last entry whose content verified. */
+  headHash: string | null;
+  /** The newest entry's line and stored hash, even if the lines after it could not be read. */
+  lastEntry: { line: number; hash: string | null } | null;
+  seenFields: string[];
+  firstTime: TimePoint | null;
+  lastTime: TimePoint | null;
+  minTimeMs: number | null;
+  maxTimeMs: number | null;
+}
+
+export interface FileVerifierOptions {
+  /** Path reported in findings. */
+  file: string;
+  /** A forced or already-detected format; otherwise detected from the first parseable entry. */
+  format?: FormatId;
+  /** Why `format` was chosen, for the report (default: "chosen with --format"). */
+  formatReason?: string;
+  mapping?: GenericMapping;
+  /** How the first entry's link is judged; default deferred to the series check. */
+  firstLink?: FirstLinkRule;
+}
+
+/** What one line yielded. */
+export interface LineOutcome {
+  /** The parsed entry, when the line is a JSON object. */
+  value: PyObject | null;
+  findings: Finding[];
+}
+
+export function makeFinding(kind: FindingKind, file: string, line: number | null, detail: string, extra: { expected?: string; found?: string; severity?: Finding['severity'] } = {}): Finding {
+  const finding: Finding = { kind, severity: extra.severity ?? FINDING_SEVERITY[kind], file, line, detail };
+  if (extra.expected !== undefined) finding.expected = extra.expected;
+  if (extra.found !== undefined) finding.found = extra.found;
+  return finding;
+}
+
+function describeTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class FileVerifier {
+  private format: FormatId | null;
+  private formatReason: string | null = null;
+  private formatDecided: boolean;
+  private spec: ChainSpec | null = null;
+  private chain: ChainVerifier | null = null;
+  private timePath: string | null = null;
+  private readonly findings: Finding[] = [];
+  private readonly seenFields = new Set<string>();
+  private trackFields = true;
+  private entries = 0;
+  private lines = 0;
+  private physicalLines = 0;
+  private pendingInterrupt: { line: number; byteEnd: number } | null = null;
+  private sawUnreadableBeforeChain = false;
+  private firstTime: TimePoint | null = null;
+  private lastTime: TimePoint | null = null;
+  private minTimeMs: number | null = null;
+  private maxTimeMs: number | null = null;
+
+  constructor(private readonly options: FileVerifierOptions) {
+    this.format = options.format ?? null;
+    this.formatDecided = options.format !== undefined;
+    if (options.format !== undefined) this.useFormat(options.format, options.formatReason ?? 'chosen with --format');
+  }
+
+  get detectedFormat(): FormatId | null {
+    return this.format;
+  }
+
+  get chainSpec(): ChainSpec | null {
+    return this.spec;
+  }
+
+  /** Verifies one line; returns its findings and parsed value. */
+  acceptLine(raw: RawLine): LineOutcome {
+    this.lines++;
+    this.physicalLines = raw.line;
+    const byteEnd = raw.byteOffset + raw.byteLength + (raw.terminated ? 1 : 0);
+    const problem = this.decodeProblem(raw);
+    let value: PyObject | null = null;
+    let duplicateKeys: string[] = [];
+    const findings: Finding[] = [];
+    if (problem) {
+      findings.push(makeFinding('parse-error', this.options.file, raw.line, problem));
+    } else {
+      try {
+        const parsed = parsePyJson(raw.bytes.toString('utf8'));
+        if (parsed.value instanceof Map) {
+          value = parsed.value;
+          duplicateKeys = parsed.duplicateKeys;
+        } else {
+          findings.push(makeFinding('parse-error', this.options.file, raw.line, `The line is valid JSON but a ${pyTypeName(parsed.value)}, not an object, so it is not an audit entry.`));
+        }
+      } catch (error) {
+        if (!(error instanceof JsonSyntaxError)) throw error;
+        const detail = raw.terminated
+          ? `The line is not valid JSON: ${error.reason} (column ${error.column}).`
+          : `The last line ends without a newline and is not complete JSON (${error.reason}, column ${error.column}): the file was cut off mid-write.`;
+        findings.push(makeFinding('parse-error', this.options.file, raw.line, detail));
+      }
+    }
+    if (value === null) {
+      if (this.chain) this.chain.interrupt(raw.line, byteEnd);
+      else this.sawUnreadableBeforeChain = true;
+      this.findings.push(...findings);
+      return { value: null, findings };
+    }
+
+    this.entries++;
+    if (duplicateKeys.length > 0) {
+      const keys = [...new Set(duplicateKeys)].map((k) => JSON.stringify(k)).join(', ');
+      findings.push(makeFinding('duplicate-key', this.options.file, raw.line, `An object in this entry names ${keys} more than once; as in Python, the last value is used.`));
+    }
+    if (!this.formatDecided) this.detect(value, raw.line, findings);
+    if (this.format !== null) {
+      if (this.trackFields) for (const key of value.keys()) this.seenFields.add(key);
+      if (this.chain && this.spec) findings.push(...this.chain.accept(linkRecordOf(value, this.spec, raw.line), byteEnd));
+      if (this.timePath) this.checkTime(value, raw.line, findings);
+    }
+    this.findings.push(...findings);
+    return { value, findings };
+  }
+
+  /** Records that the input ended at physical line `physicalLines` (counting trailing blank lines). */
+  setPhysicalLines(physicalLines: number): void {
+    this.physicalLines = Math.max(this.physicalLines, physicalLines);
+  }
+
+  /** Adds a finding found outside line checks (e.g. the file could not be read to its end). */
+  addFinding(finding: Finding): void {
+    this.findings.push(finding);
+  }
+
+  finish(): VerifiedSpan {
+    const chain = this.chain;
+    const position = chain?.position;
+    return {
+      format: this.format,
+      formatReason: this.formatReason,
+      entries: this.entries,
+      lines: this.lines,
+      physicalLines: this.physicalLines,
+      findings: this.findings,
+      firstLink: chain?.firstLink ?? null,
+      firstLinkUnknown: (chain?.firstLinkUnknown ?? false) || this.sawUnreadableBeforeChain,
+      lastHash: position?.lastHash ?? null,
+      lastHashKnown: position ? position.lastHash !== null : false,
+      headHash: position?.headHash ?? null,
+      lastEntry: chain?.lastEntry ?? null,
+      seenFields: [...this.seenFields],
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+      minTimeMs: this.minTimeMs,
+      maxTimeMs: this.maxTimeMs,
+    };
+  }
+
+  private useFormat(format: FormatId, reason: string): void {
+    this.format = format;
+    this.formatReason = reason;
+    this.formatDecided = true;
+    this.spec = chainSpecFor(format, this.options.mapping);
+    this.chain = this.spec ? new ChainVerifier(this.options.file, this.spec, this.options.firstLink ?? { kind: 'deferred' }) : null;
+    if (this.chain && this.sawUnreadableBeforeChain) this.chain.interrupt(0);
+    this.timePath = timestampPath(format, this.options.mapping);
+    this.trackFields = this.spec === null || this.spec.covered !== 'all-but-hash';
+  }
+
+  private detect(value: PyObject, line: number, findings: Finding[]): void {
+    const detection = detectFormat(value, this.options.mapping);
+    if (detection.format) {
+      this.useFormat(detection.format, detection.reason);
+    } else {
+      this.formatDecided = true;
+      this.formatReason = detection.reason;
+      findings.push(makeFinding('unknown-format', this.options.file, line, `Unknown log format: ${detection.reason}.`));
+    }
+  }
+
+  private decodeProblem(raw: RawLine): string | null {
+    if (raw.tooLong) return `The line is ${raw.byteLength} bytes long, over Custos's limit for one entry, and was skipped.`;
+    const nul = raw.bytes.indexOf(0);
+    if (nul !== -1) return `The line contains NUL bytes (the first at byte ${nul + 1} of the line): the file is damaged, for example by a crash or disk error during a write.`;
+    if (!isUtf8(raw.bytes)) return 'The line is not valid UTF-8 text: it was damaged or written in another encoding.';
+    return null;
+  }
+
+  private checkTime(value: PyObject, line: number, findings: Finding[]): void {
+    const raw = getAtPath(value, this.timePath as string);
+    const ms = timestampMs(raw);
+    if (ms === null) return; // the normalizer reports unusable timestamps (bad-timestamp)
+    const point: TimePoint = { ms, raw: typeof raw === 'string' ? raw : String(raw), line };
+    if (this.lastTime && ms < this.lastTime.ms) {
+      findings.push(
+        makeFinding(
+          'timestamp-regression',
+          this.options.file,
+          line,
+          `Time goes backwards: ${point.raw} is earlier than ${this.lastTime.raw} at line ${this.lastTime.line}.`,
+          { expected: `≥ ${describeTime(this.lastTime.ms)}`, found: describeTime(ms) },
+        ),
+      );
+    }
+    if (!this.firstTime) this.firstTime = point;
+    this.lastTime = point;
+    if (this.minTimeMs === null || ms < this.minTimeMs) this.minTimeMs = ms;
+    if (this.maxTimeMs === null || ms > this.maxTimeMs) this.maxTimeMs = ms;
+  }
+}
+
+/** The chain facts of one parsed entry. */
+export function linkRecordOf(value: PyObject, spec: ChainSpec, line: number): LinkRecord {
+  const stored = value.get(spec.hashField);
+  const previous = value.get(spec.previousHashField);
+  const record: LinkRecord = {
+    line,
+    storedHash: typeof stored === 'string' ? stored : null,
+    previousHash: typeof previous === 'string' ? previous : null,
+    computedHash: null,
+  };
+  try {
+    record.computedHash = sha256Hex(Buffer.from(canonicalText(value, spec), 'utf8'));
+  } catch (error) {
+    record.hashError = (error as Error).message;
+  }
+  return record;
+}

@@ -1,0 +1,87 @@
+/**
+ * Verifies one byte range of an uncompressed file: the unit of parallel work. Ranges start right
+ * after a newline, so each holds whole lines; their spans are joined by mergeSpans. Synchronous
+ * reads are deliberate: this runs on a worker thread, where blocking costs nothing and is fastest.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { FormatId, GenericMapping } from '../../../shared/formats.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../reader/line-splitter.js';
+import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
+
+export interface RangeRequest {
+  path: string;
+  /** First byte (0, or just after a newline). */
+  start: number;
+  /** One past the last byte (the file size, or just after a newline). */
+  end: number;
+  format: FormatId;
+  formatReason: string;
+  mapping?: GenericMapping;
+}
+
+const CHUNK_BYTES = 4 << 20;
+const PROGRESS_EVERY = 32 << 20;
+
+export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): VerifiedSpan {
+  const verifier = new FileVerifier({ file: request.path, format: request.format, formatReason: request.formatReason, mapping: request.mapping, firstLink: { kind: 'deferred' } });
+  const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES, request.start, 1);
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let fd: number | null = null;
+  let position = request.start;
+  let reported = 0;
+  try {
+    fd = openSync(request.path, 'r');
+    while (position < request.end) {
+      const n = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, request.end - position), position);
+      if (n === 0) {
+        verifier.addFinding(makeFinding('unreadable', request.path, null, `The file ended at byte ${position}, earlier than expected: it shrank while being read.`));
+        break;
+      }
+      position += n;
+      for (const line of splitter.push(buffer.subarray(0, n))) verifier.acceptLine(line);
+      if (onProgress && position - reported >= PROGRESS_EVERY) {
+        reported = position;
+        onProgress(position - request.start);
+      }
+    }
+    for (const line of splitter.end()) verifier.acceptLine(line);
+  } catch (error) {
+    verifier.addFinding(makeFinding('unreadable', request.path, null, `Reading stopped at byte ${position}: ${(error as Error).message}. The lines before it were checked.`));
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  verifier.setPhysicalLines(splitter.line - 1);
+  onProgress?.(position - request.start);
+  return verifier.finish();
+}
+
+/** Splits [0, size) into up to `parts` ranges that start right after a newline. */
+export function splitAtLines(path: string, size: number, parts: number): Array<{ start: number; end: number }> {
+  const bounds = [0];
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  const fd = openSync(path, 'r');
+  try {
+    for (let i = 1; i < parts; i++) {
+      let position = Math.max(Math.floor((size * i) / parts), bounds[bounds.length - 1] as number);
+      let boundary = -1;
+      while (position < size) {
+        const n = readSync(fd, probe, 0, probe.length, position);
+        if (n === 0) break;
+        const nl = probe.subarray(0, n).indexOf(0x0a);
+        if (nl !== -1) {
+          boundary = position + nl + 1;
+          break;
+        }
+        position += n;
+      }
+      if (boundary === -1 || boundary >= size) break;
+      if (boundary > (bounds[bounds.length - 1] as number)) bounds.push(boundary);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  bounds.push(size);
+  const ranges: Array<{ start: number; end: number }> = [];
+  for (let i = 0; i + 1 < bounds.length; i++) ranges.push({ start: bounds[i] as number, end: bounds[i + 1] as number });
+  return ranges;
+}

@@ -1,0 +1,294 @@
+/**
+ * scanArchive: read, detect, verify and report a whole archive (files and folders), streaming.
+ * See index.ts for the API contract.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Finding, FindingKind } from '../../../shared/findings.js';
+import type { FormatId, GenericMapping } from '../../../shared/formats.js';
+import type { SourceLocation } from '../../../shared/entry.js';
+import type { FileReport, VerifyReport } from '../../../shared/verification.js';
+import { chainSpecFor, describeCoverage, sha256Hex } from '../formats/chain-spec.js';
+import type { PyObject } from '../json/py-value.js';
+import { collectArchiveFiles, type ArchiveFile } from '../reader/archive-files.js';
+import { readLines } from '../reader/read-lines.js';
+import { checkAnchors, hasAnchor, type AnchorExpectation, type ArchiveEnd } from './anchors.js';
+import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
+import { mergeSpans } from './merge-spans.js';
+import type { RangeRequest } from './range-verify.js';
+import { splitAtLines } from './range-verify.js';
+import { checkSeries, type SeriesMember } from './series.js';
+import { computeVerdict } from './verdict.js';
+
+/** One verified-or-not entry, as the store and live tail consume it. */
+export interface ScannedRecord {
+  value: PyObject;
+  format: FormatId;
+  location: SourceLocation;
+  /** sha256 hex of the line's bytes (without its terminator), to re-check a line re-read from disk. */
+  lineSha256: string;
+}
+
+export interface ScanProgress {
+  file: string;
+  /** Bytes of this file read from disk so far. */
+  bytesRead: number;
+  /** Size of this file on disk. */
+  bytesTotal: number;
+  /** Bytes read from disk over all files so far, and their total size. */
+  archiveBytesRead: number;
+  archiveBytesTotal: number;
+  /** Entries and findings over the whole archive so far. */
+  entries: number;
+  findings: number;
+}
+
+/** Runs byte ranges of a file on other threads (main/worker/verify-pool.ts); core stays thread-free. */
+export interface ParallelVerifier {
+  readonly concurrency: number;
+  verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan>;
+}
+
+export interface ScanOptions extends AnchorExpectation {
+  /** Read every file as this format instead of detecting it. */
+  format?: FormatId;
+  /** Mapping for the generic format; when given (and no format is forced), files are read as generic. */
+  mapping?: GenericMapping;
+  onFileStart?: (file: ArchiveFile) => void | Promise<void>;
+  onRecord?: (record: ScannedRecord) => void | Promise<void>;
+  onFinding?: (finding: Finding) => void;
+  onFileDone?: (report: FileReport) => void | Promise<void>;
+  onProgress?: (progress: ScanProgress) => void;
+  signal?: AbortSignal;
+  /** Verify large uncompressed chained files on several threads. Only used when there is no onRecord. */
+  parallel?: ParallelVerifier;
+  /** Files at least this big go to `parallel` (default 8 MiB). */
+  parallelMinBytes?: number;
+}
+
+export interface ScanResult extends VerifyReport {
+  /** The anchor expectation was given and checked. */
+  anchored: boolean;
+  /** Paths given that could not be opened at all (an I/O error, not a finding about the evidence). */
+  unopened: string[];
+}
+
+const INTEGRITY_CHAIN_KINDS: ReadonlySet<FindingKind> = new Set(['hash-mismatch', 'link-break', 'parse-error', 'continuity-break', 'unreadable']);
+
+function abortError(): Error {
+  const error = new Error('Verification was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}
+
+async function hashFile(path: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { flags: 'r', highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+export async function scanArchive(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const collected = await collectArchiveFiles(paths);
+  const findings: Finding[] = [];
+  const emit = (list: readonly Finding[]): void => {
+    for (const f of list) {
+      findings.push(f);
+      options.onFinding?.(f);
+    }
+  };
+  emit(collected.findings);
+  const archiveBytesTotal = collected.files.reduce((sum, f) => sum + f.size, 0);
+  let archiveBytesDone = 0;
+  let entries = 0;
+  const members: SeriesMember[] = [];
+  const reports: FileReport[] = [];
+  const fileFindings = new Map<string, Finding[]>();
+
+  for (const file of collected.files) {
+    if (options.signal?.aborted) throw abortError();
+    await options.onFileStart?.(file);
+    const context: FileContext = {
+      options,
+      progress: (bytesRead) =>
+        options.onProgress?.({
+          file: file.path,
+          bytesRead,
+          bytesTotal: file.size,
+          archiveBytesRead: archiveBytesDone + bytesRead,
+          archiveBytesTotal,
+          entries,
+          findings: findings.length,
+        }),
+      countEntry: () => entries++,
+      emit,
+    };
+    const { span, sha256 } = await scanFile(file, context);
+    if (options.signal?.aborted) throw abortError();
+    archiveBytesDone += file.size;
+    const spec = span.format ? chainSpecFor(span.format, options.mapping) : null;
+    members.push({ path: file.path, span, spec });
+    reports.push(fileReport(file, span, sha256, spec));
+    fileFindings.set(file.path, span.findings);
+  }
+
+  const seriesFindings = checkSeries(members);
+  emit(seriesFindings);
+  for (const f of seriesFindings) fileFindings.get(f.file)?.push(f);
+
+  const anchored = hasAnchor(options);
+  if (anchored) emit(checkAnchors(archiveEnd(members, reports), options));
+
+  for (const report of reports) {
+    if (report.chain.status === 'unchained') continue;
+    const broken = (fileFindings.get(report.path) ?? []).some((f) => f.severity === 'critical' && INTEGRITY_CHAIN_KINDS.has(f.kind));
+    report.chain.status = broken ? 'broken' : 'intact';
+  }
+  for (const report of reports) await options.onFileDone?.(report);
+
+  const order = new Map(reports.map((r, i) => [r.path, i]));
+  findings.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0));
+  const verdict = computeVerdict(reports, findings, { anchored });
+  const result: ScanResult = { files: reports, findings, verdict, anchored, unopened: collected.unopened };
+  if (collected.skipped.length > 0) result.skipped = collected.skipped;
+  return result;
+}
+
+interface FileContext {
+  options: ScanOptions;
+  progress: (bytesRead: number) => void;
+  countEntry: () => void;
+  emit: (findings: readonly Finding[]) => void;
+}
+
+async function scanFile(file: ArchiveFile, context: FileContext): Promise<{ span: VerifiedSpan; sha256: string | null }> {
+  const { options } = context;
+  const parallel = options.parallel;
+  if (parallel && !options.onRecord && !file.compressed && file.size >= (options.parallelMinBytes ?? 8 << 20)) {
+    const detected = options.format ? { format: options.format, reason: 'chosen with --format' } : await peekFormat(file, options.mapping);
+    if (detected && chainSpecFor(detected.format, options.mapping)) {
+      return scanFileInParallel(file, detected.format, detected.reason, parallel, context);
+    }
+  }
+  return scanFileSequentially(file, context);
+}
+
+/** The format of a file from its first parseable entry (reading only as far as that). */
+async function peekFormat(file: ArchiveFile, mapping?: GenericMapping): Promise<{ format: FormatId; reason: string } | null> {
+  const verifier = new FileVerifier({ file: file.path, mapping });
+  const reader = readLines(file);
+  let seen = 0;
+  try {
+    for await (const batch of reader) {
+      for (const line of batch) {
+        const outcome = verifier.acceptLine(line);
+        if (outcome.value || ++seen > 1000) {
+          const span = verifier.finish();
+          return span.format ? { format: span.format, reason: span.formatReason ?? '' } : null;
+        }
+      }
+    }
+  } finally {
+    await reader.return(undefined as never);
+  }
+  return null;
+}
+
+async function scanFileInParallel(
+  file: ArchiveFile,
+  format: FormatId,
+  reason: string,
+  parallel: ParallelVerifier,
+  context: FileContext,
+): Promise<{ span: VerifiedSpan; sha256: string | null }> {
+  const ranges = splitAtLines(file.path, file.size, parallel.concurrency);
+  const done = ranges.map(() => 0);
+  const report = (): void => context.progress(done.reduce((a, b) => a + b, 0));
+  const digest = hashFile(file.path);
+  const spans = await Promise.all(
+    ranges.map((range, i) =>
+      parallel.verifyRange({ path: file.path, start: range.start, end: range.end, format, formatReason: reason, mapping: context.options.mapping }, (bytes) => {
+        done[i] = bytes;
+        report();
+      }),
+    ),
+  );
+  const span = mergeSpans(file.path, chainSpecFor(format, context.options.mapping), spans);
+  for (let i = 0; i < span.entries; i++) context.countEntry();
+  context.emit(span.findings);
+  return { span, sha256: await digest };
+}
+
+async function scanFileSequentially(file: ArchiveFile, context: FileContext): Promise<{ span: VerifiedSpan; sha256: string | null }> {
+  const { options } = context;
+  const verifier = new FileVerifier({ file: file.path, format: options.format, mapping: options.mapping });
+  const reader = readLines(file, { signal: options.signal, onBytes: context.progress });
+  let step = await reader.next();
+  while (!step.done) {
+    for (const line of step.value) {
+      const outcome = verifier.acceptLine(line);
+      context.emit(outcome.findings);
+      if (outcome.value) {
+        context.countEntry();
+        const format = verifier.detectedFormat;
+        if (options.onRecord && format) {
+          await options.onRecord({
+            value: outcome.value,
+            format,
+            location: { file: file.path, line: line.line, byteOffset: line.byteOffset, byteLength: line.byteLength },
+            lineSha256: sha256Hex(line.bytes),
+          });
+        }
+      }
+    }
+    step = await reader.next();
+  }
+  const summary = step.value;
+  verifier.setPhysicalLines(summary.physicalLines);
+  if (summary.error !== null) {
+    const where = summary.errorLine !== null ? `at line ${summary.errorLine}` : 'before the first line';
+    const finding = makeFinding('unreadable', file.path, summary.errorLine, `The file could not be read completely: ${summary.error}. Reading stopped ${where}; the lines before it were checked.`);
+    verifier.addFinding(finding);
+    context.emit([finding]);
+  }
+  const span = verifier.finish();
+  if (summary.error === null && span.lines === 0) {
+    const finding = makeFinding('parse-error', file.path, null, file.size === 0 ? 'The file is empty: it holds no audit entries.' : 'The file holds only blank lines: no audit entries.', { severity: 'warning' });
+    span.findings.push(finding);
+    context.emit([finding]);
+  }
+  return { span, sha256: summary.sha256 };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function fileReport(file: ArchiveFile, span: VerifiedSpan, sha256: string | null, spec: ReturnType<typeof chainSpecFor>): FileReport {
+  const coverage = spec ? describeCoverage(spec, span.seenFields) : { coveredFields: [], uncoveredFields: [...span.seenFields].sort() };
+  const report: FileReport = {
+    path: file.path,
+    format: span.format,
+    entries: span.entries,
+    lines: span.lines,
+    size: file.size,
+    sha256: sha256 ?? '',
+    chain: { status: spec ? 'intact' : 'unchained', headHash: spec ? span.headHash : null, ...coverage },
+    firstTime: isoOrNull(span.minTimeMs),
+    lastTime: isoOrNull(span.maxTimeMs),
+  };
+  if (span.formatReason) report.formatReason = span.formatReason;
+  return report;
+}
+
+function archiveEnd(members: readonly SeriesMember[], reports: readonly FileReport[]): ArchiveEnd {
+  let head: ArchiveEnd['head'] = null;
+  for (const member of members) {
+    const last = member.span.lastEntry;
+    if (member.spec && last && last.hash !== null) head = { file: member.path, line: last.line, hash: last.hash };
+  }
+  return { head, lines: reports.reduce((sum, r) => sum + r.lines, 0), lastFile: reports[reports.length - 1]?.path ?? '' };
+}

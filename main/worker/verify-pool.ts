@@ -1,0 +1,93 @@
+/**
+ * Worker threads that verify byte ranges of big files in parallel (one per core by default).
+ * The main thread only splits files at line boundaries and merges the ranges' results.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { VerifiedSpan } from '../core/verify/file-verifier.js';
+import type { RangeRequest } from '../core/verify/range-verify.js';
+import type { ParallelVerifier } from '../core/verify/scan.js';
+import type { RangeWorkerMessage } from './verify-range-worker.js';
+
+interface Task {
+  id: number;
+  request: RangeRequest;
+  onProgress?: (bytesDone: number) => void;
+  resolve: (span: VerifiedSpan) => void;
+  reject: (error: Error) => void;
+}
+
+/** Under vitest the sources are TypeScript: run the worker through tsx there. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return {
+    url: new URL(fromSource ? './verify-range-worker.ts' : './verify-range-worker.js', import.meta.url),
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  };
+}
+
+export class VerifyPool implements ParallelVerifier {
+  readonly concurrency: number;
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Task[] = [];
+  private readonly running = new Map<Worker, Task>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(concurrency = availableParallelism()) {
+    this.concurrency = Math.max(1, concurrency);
+  }
+
+  verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan> {
+    if (this.closed) return Promise.reject(new Error('The verification pool is closed.'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, request, onProgress, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops the workers; pending work is rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error('The verification pool was closed.'));
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.all.length < this.concurrency ? this.spawn() : null);
+      if (!worker) return;
+      const task = this.queue.shift() as Task;
+      this.running.set(worker, task);
+      worker.postMessage({ id: task.id, request: task.request });
+    }
+  }
+
+  private spawn(): Worker {
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, { execArgv });
+    this.all.push(worker);
+    worker.on('message', (message: RangeWorkerMessage) => {
+      const task = this.running.get(worker);
+      if (!task || task.id !== message.id) return;
+      if (message.kind === 'progress') {
+        task.onProgress?.(message.bytes);
+        return;
+      }
+      this.running.delete(worker);
+      if (message.kind === 'done') task.resolve(message.span as VerifiedSpan);
+      else task.reject(new Error(message.message));
+      this.idle.push(worker);
+      this.dispatch();
+    });
+    worker.on('error', (error) => {
+      const task = this.running.get(worker);
+      this.running.delete(worker);
+      this.all.splice(this.all.indexOf(worker), 1);
+      task?.reject(error);
+      this.dispatch();
+    });
+    return worker;
+  }
+}
