@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'bad-timestamp', // timestamp missing or unparseable; the entry is still kept
   'duplicate-key', // an object repeats a key; the last one wins, as in Python
   'file-changed', // an evidence file changed after it was indexed
+  'field-problem', // a field has a value of an unexpected kind, or an event's partner event is missing; the entry is kept
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -46,6 +47,7 @@ export const FINDING_SEVERITY: Record<FindingKind, Severity> = {
   'bad-timestamp': 'warning',
   'duplicate-key': 'warning',
   'file-changed': 'critical',
+  'field-problem': 'warning',
 };
 
 /** What each kind means, for people who are not cryptographers. */
@@ -64,4 +66,6 @@ export const FINDING_EXPLANATIONS: Record<FindingKind, string> = {
   'bad-timestamp': 'The entry has no usable timestamp; it is kept but cannot be placed in time.',
   'duplicate-key': 'A JSON object names the same field twice; like Python, the last value wins, but a writer should never do this.',
   'file-changed': 'The evidence file changed on disk after Custos indexed it.',
+  'field-problem':
+    'A field holds a value of an unexpected kind (for example a list where a user id belongs), or an event refers to an earlier one that is not in the archive; the entry is kept with that field empty.',
 };

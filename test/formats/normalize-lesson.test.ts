@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { normalizationFindings } from '../../main/core/formats/normalize/index.js';
 import { normalizeText } from './normalize-helpers.js';
 
 // Written by the lesson's ImmutableAuditLog (hashes computed by CPython).
@@ -136,5 +137,26 @@ describe('lines that are not objects', () => {
     expect(results[0]?.problems).toEqual(['the line is a JSON list, not an object, so it has no fields']);
     expect(results[0]?.entry).toMatchObject({ eventType: 'unknown', callRecord: false, user: null, timeMs: null });
     expect(results[1]?.timestampError).toMatch(/not an object/);
+  });
+});
+
+describe('normalizationFindings', () => {
+  it('turns a bad timestamp and field problems into findings at the entry\'s file and line', () => {
+    const results = normalizeText(
+      'chained',
+      '{"timestamp": "2025-07-06T14:23:01+00:00", "user_id": "u", "success": true}\n{"timestamp": "last tuesday", "user_id": {"id": 1}, "success": true}\n',
+      'archive/day1.jsonl',
+    );
+    expect(results.flatMap(normalizationFindings)).toEqual([
+      {
+        kind: 'bad-timestamp',
+        severity: 'warning',
+        file: 'archive/day1.jsonl',
+        line: 2,
+        detail: 'The entry\'s time cannot be read (timestamp: "last tuesday" is not an ISO 8601 date-time or epoch number); it is kept but cannot be placed in time.',
+        found: 'last tuesday',
+      },
+      { kind: 'field-problem', severity: 'warning', file: 'archive/day1.jsonl', line: 2, detail: 'user_id: expected text, found an object' },
+    ]);
   });
 });

@@ -30,9 +30,23 @@ export function fieldPathProblem(path: string): string | null {
   return null;
 }
 
+// Normalizers read the same few dozen paths on every line: split each once.
+const splitCache = new Map<string, readonly string[]>();
+const SPLIT_CACHE_LIMIT = 10_000;
+
+function cachedSegments(path: string): readonly string[] {
+  let segments = splitCache.get(path);
+  if (segments === undefined) {
+    segments = path === '' ? [] : splitFieldPath(path);
+    if (splitCache.size >= SPLIT_CACHE_LIMIT) splitCache.clear();
+    splitCache.set(path, segments);
+  }
+  return segments;
+}
+
 /** The value at `path`, or undefined when any step is missing or of the wrong kind. */
 export function getAtPath(value: PyValue | undefined, path: string | readonly string[]): PyValue | undefined {
-  const segments = typeof path === 'string' ? (path === '' ? [] : splitFieldPath(path)) : path;
+  const segments = typeof path === 'string' ? cachedSegments(path) : path;
   let current: PyValue | undefined = value;
   for (const segment of segments) {
     if (current instanceof Map) current = current.get(segment);

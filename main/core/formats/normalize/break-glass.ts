@@ -41,19 +41,47 @@ export class BreakGlassCollector {
   }
 }
 
+interface CompiledBreakGlass {
+  containers: Array<{ path: string; prefix: string }>;
+  flagFields: Set<string>;
+  purposeFields: Set<string>;
+  urgencyFields: Set<string>;
+  urgentFlagFields: Set<string>;
+}
+
+// Configs are long-lived objects: compile each once into sets for the per-line scan.
+const compiled = new WeakMap<BreakGlassConfig, CompiledBreakGlass>();
+
+function compile(config: BreakGlassConfig): CompiledBreakGlass {
+  let result = compiled.get(config);
+  if (!result) {
+    result = {
+      containers: config.containers.map((path) => ({ path, prefix: path === '' ? '' : `${path}.` })),
+      flagFields: new Set(config.flagFields),
+      purposeFields: new Set(config.purposeFields),
+      urgencyFields: new Set(config.urgencyFields),
+      urgentFlagFields: new Set(config.countUrgentFlags ? config.urgentFlagFields : []),
+    };
+    compiled.set(config, result);
+  }
+  return result;
+}
+
 /** Looks for flags, emergency purposes and elevated urgency in the configured containers. */
 export function scanBreakGlass(root: PyValue, config: BreakGlassConfig, collector: BreakGlassCollector): void {
-  for (const container of config.containers) {
-    const obj = container === '' ? root : getAtPath(root, container);
+  const rules = compile(config);
+  for (const { path, prefix } of rules.containers) {
+    const obj = path === '' ? root : getAtPath(root, path);
     if (!(obj instanceof Map)) continue;
-    const prefix = container === '' ? '' : `${container}.`;
     for (const [key, value] of obj) {
-      const field = prefix + key;
-      if (config.flagFields.includes(key) && isTruthyFlag(value)) collector.add('flag', field, value);
-      else if (config.purposeFields.includes(key) && matchesValue(value, config.purposeValues)) collector.add('purpose', field, value);
-      else if (config.urgencyFields.includes(key) && matchesValue(value, config.urgencyValues)) collector.add('urgency', field, value);
-      else if (config.countUrgentFlags && config.urgentFlagFields.includes(key) && isTruthyFlag(value)) {
-        collector.add('urgency', field, value);
+      if (rules.flagFields.has(key)) {
+        if (isTruthyFlag(value)) collector.add('flag', prefix + key, value);
+      } else if (rules.purposeFields.has(key)) {
+        if (matchesValue(value, config.purposeValues)) collector.add('purpose', prefix + key, value);
+      } else if (rules.urgencyFields.has(key)) {
+        if (matchesValue(value, config.urgencyValues)) collector.add('urgency', prefix + key, value);
+      } else if (rules.urgentFlagFields.has(key) && isTruthyFlag(value)) {
+        collector.add('urgency', prefix + key, value);
       }
     }
   }

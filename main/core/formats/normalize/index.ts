@@ -19,6 +19,7 @@ export type { BreakGlassConfig } from '../../../../shared/break-glass.js';
 export { DEFAULT_BREAK_GLASS_CONFIG } from '../../../../shared/break-glass.js';
 export { breakGlassConfigSchema, resolveBreakGlassConfig } from './break-glass.js';
 export { detectPrivacy, SELECTOOLS_EVENTS } from './selectools.js';
+export { normalizationFindings } from './findings.js';
 
 /**
  * A normalizer for one archive of `format`. It keeps state only for selectools (open calls and
