@@ -6,6 +6,7 @@
 import type { Result } from './result.js';
 import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from './archive.js';
 import type {
+  ConversationView,
   DistinctColumn,
   EntryDetail,
   EntryFilter,
@@ -26,6 +27,8 @@ export interface Channels {
   'archives.recent': { request: Record<string, never>; response: { paths: string[] } };
   'archives.demo': { request: Record<string, never>; response: { paths: string[] } };
   'archives.saveIndex': { request: { path: string }; response: { path: string; bytes: number } };
+  /** Replaces the session with a saved index (a SQLite file written by saveIndex or `custos index`). */
+  'archives.loadIndex': { request: { path: string }; response: SessionSummary };
   'findings.list': { request: { offset: number; limit: number; fileIds?: number[] }; response: Page<FindingRow> };
   'findings.context': { request: { findingId: number; radius: number }; response: FindingContext };
   'entries.query': { request: EntryQuery; response: Page<EntryRow> };
@@ -33,6 +36,8 @@ export interface Channels {
   'entries.distinct': { request: { column: DistinctColumn; limit: number }; response: { values: string[] } };
   'entries.detail': { request: { id: number }; response: EntryDetail };
   'entries.toolStats': { request: { filter: EntryFilter }; response: { tools: ToolStats[] } };
+  /** A conversation's (or selectools run's) entries and the lesson's timeline, re-read from disk. */
+  'entries.conversation': { request: { conversationId: string }; response: ConversationView };
   /** Native dialogs exist only in Electron; the browser host answers `unsupported` and the UI offers a path field. */
   'dialog.openPaths': { request: { kind: 'files' | 'folder' }; response: { paths: string[] } };
   'dialog.savePath': { request: { defaultName: string; extensions: string[] }; response: { path: string | null } };
@@ -51,6 +56,7 @@ export const CHANNELS = [
   'archives.recent',
   'archives.demo',
   'archives.saveIndex',
+  'archives.loadIndex',
   'findings.list',
   'findings.context',
   'entries.query',
@@ -58,6 +64,7 @@ export const CHANNELS = [
   'entries.distinct',
   'entries.detail',
   'entries.toolStats',
+  'entries.conversation',
   'dialog.openPaths',
   'dialog.savePath',
 ] as const satisfies readonly Channel[];

@@ -82,3 +82,18 @@ export interface FindingContext {
 }
 
 export type DistinctColumn = 'user' | 'role' | 'patient' | 'tool' | 'purpose' | 'model' | 'eventType';
+
+/** One line of the lesson's human-readable conversation timeline: `[Turn n] ✅ tool(args) → result [ms]`. */
+export interface TimelineLine {
+  entryId: number;
+  file: string;
+  line: number;
+  text: string;
+  /** Set when the line could not be re-read or no longer matches the index. */
+  problem?: string;
+}
+
+export interface ConversationView {
+  rows: EntryRow[];
+  timeline: TimelineLine[];
+}

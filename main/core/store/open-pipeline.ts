@@ -3,54 +3,17 @@
  * last) → insert, streamed in batches inside transactions, with progress and cancel. Files already
  * indexed are re-indexed in place, never duplicated.
  */
-import { stat } from 'node:fs/promises';
 import type { Database } from 'sql.js';
 import type { OpenOutcome, OpenProgress, OpenRequest } from '../../../shared/archive.js';
-import type { NormalizedEntry, SourceLocation } from '../../../shared/entry.js';
 import { FINDING_SEVERITY, type Finding } from '../../../shared/findings.js';
-import type { FormatId, GenericMapping } from '../../../shared/formats.js';
-import type { VerifyReport } from '../../../shared/verification.js';
-import type { PyValue } from '../json/py-value.js';
+import type { FormatId } from '../../../shared/formats.js';
+import { loadMapping } from '../formats/mapping.js';
+import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
+import type { ArchiveFile } from '../reader/archive-files.js';
+import { scanArchive, type ScannedRecord, type ScanProgress, type ScanResult } from '../verify/index.js';
 import { createEntryIndexes, dropEntryIndexes } from './schema.js';
 import { listFiles } from './queries.js';
 import { beginFile, clearIndex, EntryWriter, finishFile, insertFindings, insertScan, removeFiles } from './writer.js';
-
-/** One parsed line handed over by the verifier's scan. */
-export interface ScannedRecord {
-  value: PyValue;
-  format: FormatId;
-  location: SourceLocation;
-  lineSha256: string;
-}
-
-export interface ScanProgressReport {
-  bytesRead: number;
-  bytesTotal: number;
-  file?: string;
-}
-
-export interface ScanOptions {
-  format?: FormatId;
-  mapping?: GenericMapping;
-  onRecord?: (record: ScannedRecord) => void | Promise<void>;
-  onProgress?: (progress: ScanProgressReport) => void;
-  signal?: AbortSignal;
-}
-
-/** The verifier's streaming scan (main/core/verify), injected so the store does not depend on its internals. */
-export type ScanArchive = (paths: string[], options: ScanOptions) => Promise<VerifyReport>;
-
-export type NormalizeLine = (
-  value: PyValue,
-  location: SourceLocation,
-  lineSha256: string,
-) => { entry: NormalizedEntry; problems: string[]; timestampError?: string | null };
-
-export interface OpenDependencies {
-  scan: ScanArchive;
-  createNormalizer: (format: FormatId, options: { mapping?: GenericMapping }) => NormalizeLine;
-  loadMapping: (path: string) => Promise<GenericMapping>;
-}
 
 export interface OpenContext {
   signal: AbortSignal;
@@ -62,22 +25,21 @@ export interface OpenContext {
 /** Jobs bigger than this rebuild the secondary indexes once at the end instead of maintaining them per row. */
 const BULK_LOAD_BYTES = 32 * 1024 * 1024;
 
-export async function openArchivesWith(
-  deps: OpenDependencies,
+export async function openArchives(
   db: Database,
   job: OpenRequest & { jobId: string },
   context: OpenContext,
 ): Promise<OpenOutcome> {
   const started = Date.now();
-  const mapping = job.mappingPath === undefined ? undefined : await deps.loadMapping(job.mappingPath);
+  const mapping = job.mappingPath === undefined ? undefined : await loadMapping(job.mappingPath);
   if (job.mode === 'replace') clearIndex(db);
 
   const writer = new EntryWriter(db);
   const fileIds = new Map<string, number>();
-  const normalizers = new Map<FormatId, NormalizeLine>();
+  const normalizers = new Map<FormatId, Normalizer>();
   const ownFindings: Finding[] = [];
   let findingsSeen = 0;
-  let bytes: ScanProgressReport = { bytesRead: 0, bytesTotal: 0 };
+  let bytes = { read: 0, total: 0 };
   let currentFile = job.paths[0] ?? '';
   let lastProgress = 0;
   let bulk = false;
@@ -86,36 +48,32 @@ export async function openArchivesWith(
   const emitProgress = (done: boolean): void => {
     const elapsedSeconds = Math.max(0.001, (Date.now() - started) / 1000);
     const entries = writer.written + writer.buffered;
-    const byteRate = bytes.bytesRead / elapsedSeconds;
+    const byteRate = bytes.read / elapsedSeconds;
     context.progress({
       jobId: job.jobId,
       file: currentFile,
-      bytesRead: bytes.bytesRead,
-      bytesTotal: bytes.bytesTotal,
+      bytesRead: bytes.read,
+      bytesTotal: bytes.total,
       entries,
       findings: findingsSeen + ownFindings.length,
       entriesPerSecond: Math.round(entries / elapsedSeconds),
-      etaSeconds: done ? 0 : bytes.bytesRead > 0 && byteRate > 0 ? Math.max(0, (bytes.bytesTotal - bytes.bytesRead) / byteRate) : null,
+      etaSeconds: done ? 0 : bytes.read > 0 && byteRate > 0 ? Math.max(0, (bytes.total - bytes.read) / byteRate) : null,
       done,
     });
   };
 
-  const fileIdFor = async (path: string): Promise<number> => {
-    const known = fileIds.get(path);
-    if (known !== undefined) return known;
+  const onFileStart = (file: ArchiveFile): void => {
     writer.flush();
-    const info = await stat(path);
-    const id = beginFile(db, path, { gzip: /\.gz$/iu.test(path), mtimeMs: info.mtimeMs, size: info.size, mapping: mapping ?? null });
-    fileIds.set(path, id);
-    return id;
+    currentFile = file.path;
+    fileIds.set(file.path, beginFile(db, file.path, { gzip: file.compressed, mtimeMs: file.mtimeMs, size: file.size, mapping: mapping ?? null }));
   };
 
   const onRecord = async (record: ScannedRecord): Promise<void> => {
-    const fileId = await fileIdFor(record.location.file);
-    currentFile = record.location.file;
+    const fileId = fileIds.get(record.location.file);
+    if (fileId === undefined) throw new Error(`The verifier sent an entry of ${record.location.file} before announcing the file.`);
     let normalize = normalizers.get(record.format);
     if (normalize === undefined) {
-      normalize = deps.createNormalizer(record.format, mapping === undefined ? {} : { mapping });
+      normalize = createNormalizer(record.format, mapping === undefined ? {} : { mapping });
       normalizers.set(record.format, normalize);
     }
     const { entry, timestampError } = normalize(record.value, record.location, record.lineSha256);
@@ -140,10 +98,10 @@ export async function openArchivesWith(
     }
   };
 
-  const onProgress = (progress: ScanProgressReport): void => {
-    bytes = progress;
-    if (progress.file !== undefined) currentFile = progress.file;
-    if (!bulk && progress.bytesTotal > BULK_LOAD_BYTES) {
+  const onProgress = (progress: ScanProgress): void => {
+    bytes = { read: progress.archiveBytesRead, total: progress.archiveBytesTotal };
+    currentFile = progress.file;
+    if (!bulk && progress.archiveBytesTotal > BULK_LOAD_BYTES) {
       writer.flush();
       dropEntryIndexes(db);
       bulk = true;
@@ -155,12 +113,13 @@ export async function openArchivesWith(
     }
   };
 
-  let report: VerifyReport | undefined;
+  let report: ScanResult | undefined;
   let failure: unknown;
   try {
-    report = await deps.scan(job.paths, {
+    report = await scanArchive(job.paths, {
       ...(job.format === undefined ? {} : { format: job.format }),
       ...(mapping === undefined ? {} : { mapping }),
+      onFileStart,
       onRecord,
       onProgress,
       signal: context.signal,
@@ -187,17 +146,24 @@ export async function openArchivesWith(
   const failingKinds = new Set(['unknown-format', 'unreadable']);
   for (const fileReport of report.files) {
     const reasons = report.findings.filter((finding) => finding.file === fileReport.path && failingKinds.has(finding.kind));
-    if (fileReport.entries === 0 && reasons.length > 0) {
-      failed.push({ path: fileReport.path, message: reasons.map((finding) => finding.detail).join(' ') });
+    if ((fileReport.format === null || fileReport.entries === 0) && (reasons.length > 0 || fileReport.format === null)) {
+      const message = reasons.map((finding) => finding.detail).join(' ') || `No known format matched: ${fileReport.formatReason ?? 'no entry could be read'}.`;
+      failed.push({ path: fileReport.path, message });
       const id = fileIds.get(fileReport.path);
       if (id !== undefined) removeFiles(db, [id]);
       fileIds.delete(fileReport.path);
       continue;
     }
-    const id = await fileIdFor(fileReport.path);
-    finishFile(db, id, fileReport, scanId);
+    const id = fileIds.get(fileReport.path);
+    if (id !== undefined) finishFile(db, id, fileReport, scanId);
   }
   // Paths that produced no file report at all (a missing path, an empty folder) are failures too.
+  for (const path of report.unopened) {
+    if (!failed.some((f) => f.path === path)) {
+      const reason = report.findings.find((finding) => finding.file === path);
+      failed.push({ path, message: reason?.detail ?? `${path} could not be opened.` });
+    }
+  }
   for (const finding of report.findings) {
     if (failingKinds.has(finding.kind) && !report.files.some((file) => file.path === finding.file) && !failed.some((f) => f.path === finding.file)) {
       failed.push({ path: finding.file, message: finding.detail });

@@ -5,18 +5,11 @@
  * caller's `describe` (format-aware: it normalizes the raw line) renders their text.
  */
 import type { Database } from 'sql.js';
-import type { EntryRow } from '../../../shared/query.js';
+import type { EntryRow, TimelineLine } from '../../../shared/query.js';
 import { conversationEntries } from './queries.js';
 import { rereadEntries } from './reread.js';
 
-export interface TimelineLine {
-  entryId: number;
-  file: string;
-  line: number;
-  text: string;
-  /** Set when the line could not be re-read or no longer matches the index. */
-  problem?: string;
-}
+export type { TimelineLine };
 
 export type DescribeEntry = (raw: string, row: EntryRow) => { argsText: string | null; resultText: string | null };
 

@@ -1,0 +1,77 @@
+/**
+ * One zod schema per channel: every request is validated here before it reaches the worker.
+ * Each is checked against the contract's request type, so the two cannot drift.
+ */
+import { z } from 'zod';
+import type { Channel, RequestOf } from '../../shared/contract.js';
+import { FORMAT_IDS } from '../../shared/formats.js';
+import { SORTABLE_COLUMNS } from '../../shared/query.js';
+
+/** Upper bounds that keep one request from asking the worker for everything at once. */
+export const MAX_PAGE = 10_000;
+const MAX_LIST = 1_000;
+
+const path = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'must not contain NUL characters');
+const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const timeMs = z.number().int().min(-8.64e15).max(8.64e15);
+const names = z.array(z.string().max(1024)).max(MAX_LIST);
+const empty = z.strictObject({});
+
+export const entryFilterSchema = z.strictObject({
+  fromMs: timeMs.optional(),
+  toMs: timeMs.optional(),
+  users: names.optional(),
+  roles: names.optional(),
+  patients: names.optional(),
+  tools: names.optional(),
+  purposes: names.optional(),
+  success: z.boolean().optional(),
+  conversationId: z.string().max(1024).optional(),
+  text: z.string().max(1024).optional(),
+  fileIds: z.array(id).max(MAX_LIST).optional(),
+  missingAttribution: z.boolean().optional(),
+  callRecordsOnly: z.boolean().optional(),
+});
+
+export const requestSchemas = {
+  'archives.open': z.strictObject({
+    paths: z.array(path).min(1).max(MAX_LIST),
+    mode: z.enum(['add', 'replace']),
+    format: z.enum(FORMAT_IDS).optional(),
+    mappingPath: path.optional(),
+  }) satisfies z.ZodType<RequestOf<'archives.open'>>,
+  'archives.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }) satisfies z.ZodType<RequestOf<'archives.cancel'>>,
+  'archives.close': z.strictObject({ fileIds: z.array(id).max(MAX_LIST) }) satisfies z.ZodType<RequestOf<'archives.close'>>,
+  'archives.summary': empty satisfies z.ZodType<RequestOf<'archives.summary'>>,
+  'archives.recent': empty satisfies z.ZodType<RequestOf<'archives.recent'>>,
+  'archives.demo': empty satisfies z.ZodType<RequestOf<'archives.demo'>>,
+  'archives.saveIndex': z.strictObject({ path }) satisfies z.ZodType<RequestOf<'archives.saveIndex'>>,
+  'archives.loadIndex': z.strictObject({ path }) satisfies z.ZodType<RequestOf<'archives.loadIndex'>>,
+  'findings.list': z.strictObject({
+    offset: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(MAX_PAGE),
+    fileIds: z.array(id).max(MAX_LIST).optional(),
+  }) satisfies z.ZodType<RequestOf<'findings.list'>>,
+  'findings.context': z.strictObject({ findingId: id, radius: z.number().int().min(0).max(200) }) satisfies z.ZodType<RequestOf<'findings.context'>>,
+  'entries.query': z.strictObject({
+    filter: entryFilterSchema,
+    sort: z.strictObject({ column: z.enum(SORTABLE_COLUMNS), direction: z.enum(['asc', 'desc']) }),
+    offset: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(MAX_PAGE),
+  }) satisfies z.ZodType<RequestOf<'entries.query'>>,
+  'entries.histogram': z.strictObject({ filter: entryFilterSchema, buckets: z.number().int().min(1).max(5000) }) satisfies z.ZodType<
+    RequestOf<'entries.histogram'>
+  >,
+  'entries.distinct': z.strictObject({
+    column: z.enum(['user', 'role', 'patient', 'tool', 'purpose', 'model', 'eventType']),
+    limit: z.number().int().min(1).max(MAX_PAGE),
+  }) satisfies z.ZodType<RequestOf<'entries.distinct'>>,
+  'entries.detail': z.strictObject({ id }) satisfies z.ZodType<RequestOf<'entries.detail'>>,
+  'entries.toolStats': z.strictObject({ filter: entryFilterSchema }) satisfies z.ZodType<RequestOf<'entries.toolStats'>>,
+  'entries.conversation': z.strictObject({ conversationId: z.string().min(1).max(1024) }) satisfies z.ZodType<RequestOf<'entries.conversation'>>,
+  'dialog.openPaths': z.strictObject({ kind: z.enum(['files', 'folder']) }) satisfies z.ZodType<RequestOf<'dialog.openPaths'>>,
+  'dialog.savePath': z.strictObject({
+    defaultName: z.string().min(1).max(255),
+    extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/u)).max(10),
+  }) satisfies z.ZodType<RequestOf<'dialog.savePath'>>,
+} satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };

@@ -1,0 +1,91 @@
+/**
+ * The main-thread side of the database worker: one promise per seq, progress callbacks, cancel.
+ * The main thread only posts messages; all data work happens in the worker.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { OpenProgress } from '../../shared/archive.js';
+import { WorkerError, type FromWorker, type ParamsOf, type ResultOf, type ToWorker, type WorkerMethod } from './protocol.js';
+
+export interface CallOptions {
+  onProgress?: (progress: OpenProgress) => void;
+  /** Aborting sends `cancel` for this call; the worker then answers with a `cancelled` error or a cancelled outcome. */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: OpenProgress) => void;
+}
+
+/** Where the worker's entry is: compiled JS next to this file, or the TypeScript source under tsx (tests). */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('./db-worker.ts', here), execArgv: ['--import', 'tsx'] };
+  const compiled = new URL('./db-worker.js', here);
+  if (!existsSync(fileURLToPath(compiled))) throw new Error(`The database worker is missing at ${fileURLToPath(compiled)}: run npm run build:main.`);
+  return { url: compiled, execArgv: [] };
+}
+
+export class DbClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextSeq = 1;
+  private exited: Error | null = null;
+
+  constructor() {
+    const entry = workerEntry();
+    this.worker = new Worker(entry.url, { execArgv: entry.execArgv });
+    this.worker.on('message', (message: FromWorker) => this.receive(message));
+    this.worker.on('error', (error) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker failed: ${error.message}` })));
+    this.worker.on('exit', (code) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker stopped (exit code ${code}).` })));
+  }
+
+  /** Calls a worker method. Rejects with a WorkerError carrying the worker's ErrorInfo. */
+  call<M extends WorkerMethod>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
+    if (this.exited !== null) return Promise.reject(this.exited);
+    const seq = this.nextSeq++;
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      const entry: Pending = { resolve: resolve as (value: unknown) => void, reject };
+      if (options.onProgress !== undefined) entry.onProgress = options.onProgress;
+      this.pending.set(seq, entry);
+      if (options.signal !== undefined) {
+        const cancel = (): void => this.post({ kind: 'cancel', seq });
+        if (options.signal.aborted) queueMicrotask(cancel);
+        else options.signal.addEventListener('abort', cancel, { once: true });
+      }
+      this.post({ kind: 'request', seq, method, params });
+    });
+  }
+
+  /** Stops the worker; pending calls fail. */
+  async close(): Promise<void> {
+    if (this.exited !== null) return;
+    this.exited = new WorkerError({ code: 'cancelled', message: 'The database worker was closed.' });
+    await this.worker.terminate();
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private receive(message: FromWorker): void {
+    const entry = this.pending.get(message.seq);
+    if (entry === undefined) return;
+    if (message.kind === 'progress') {
+      entry.onProgress?.(message.progress);
+      return;
+    }
+    this.pending.delete(message.seq);
+    if (message.ok) entry.resolve(message.value);
+    else entry.reject(new WorkerError(message.error));
+  }
+
+  private failAll(error: Error): void {
+    this.exited ??= error;
+    for (const entry of this.pending.values()) entry.reject(this.exited);
+    this.pending.clear();
+  }
+}
