@@ -181,7 +181,8 @@ async function compareFile(sealed: SealedFile, current: FileReport | undefined, 
     );
     return check;
   }
-  if (current.size < sealed.size || current.lines < sealed.lines) {
+  // Fewer lines is truncation; a shorter file with as many lines is an edit (handled below).
+  if (current.lines < sealed.lines) {
     check.status = 'truncated';
     const lost = sealed.lines - current.lines;
     const chainNote = chainIntact && sealed.headHash !== null ? ' The hash chain still verifies, so only the seal reveals this.' : '';
@@ -189,7 +190,7 @@ async function compareFile(sealed: SealedFile, current: FileReport | undefined, 
       finding(
         'critical',
         current.path,
-        `Truncated since sealing: ${lost > 0 ? `${lost} line${lost === 1 ? '' : 's'}` : 'content'} removed${headChanged ? `; the chain now ends at ${current.chain.headHash ?? 'nothing'} instead of the sealed head ${sealed.headHash}` : ''}.${chainNote}${formatNote}`,
+        `Truncated since sealing: ${lost} line${lost === 1 ? '' : 's'} removed${headChanged ? `; the chain now ends at ${current.chain.headHash ?? 'nothing'} instead of the sealed head ${sealed.headHash}` : ''}.${chainNote}${formatNote}`,
         `${was}${sealed.headHash ? `, head ${sealed.headHash}` : ''}`,
         `${now}${current.chain.headHash ? `, head ${current.chain.headHash}` : ''}`,
       ),

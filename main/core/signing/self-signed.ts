@@ -42,7 +42,8 @@ export function createSelfSignedIdentity(request: SelfSignedRequest, password: s
   const serial = randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f;
   cert.serialNumber = serial.toString('hex');
-  const notBefore = request.notBefore ?? new Date();
+  // A minute of slack for clocks that run slightly behind the signer's.
+  const notBefore = request.notBefore ?? new Date(Date.now() - 60_000);
   cert.validity.notBefore = notBefore;
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (request.validityYears ?? 3));
