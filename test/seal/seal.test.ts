@@ -1,6 +1,7 @@
 import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../shared/findings.js';
 import { applySeal } from '../../main/core/seal/apply-seal.js';
 import { createSeal, writeSealFile } from '../../main/core/seal/create-seal.js';
 import { canonicalSealBody, type SealDocument } from '../../main/core/seal/seal-document.js';
@@ -21,7 +22,7 @@ async function verifyWithSeal(paths: string[], sealPath: string, trustedSigners?
   return applySeal(await scanArchive(paths), sealPath, trustedSigners ? { trustedSigners } : {});
 }
 
-const critical = (report: { findings: Array<{ kind: string; severity: string }> }, kind: string) =>
+const critical = (report: { findings: Finding[] }, kind: string) =>
   report.findings.filter((finding) => finding.kind === kind && finding.severity === 'critical');
 
 describe('seals', () => {
