@@ -124,13 +124,22 @@ describe('after-hours rule in the organization time zone', () => {
 });
 
 describe('other rules', () => {
-  it('many-users: one patient accessed by ≥ 6 distinct users within 24 hours', () => {
+  it('many-users: one patient accessed by unusually many distinct users within 24 hours', () => {
+    const cfg = config({ manyUsers: { minDistinctUsers: 6, populationMultiplier: 4 } });
     const six = Array.from({ length: 6 }, (_, i) => entry({ user: `u${i}`, line: i + 1, at: new Date(Date.parse(WEEKDAY_NOON) + i * 60 * MIN).toISOString() }));
-    const alerts = only(six, 'many-users');
+    // Background: other patients each see one user a day, so the threshold stays at the minimum of 6.
+    const quiet = Array.from({ length: 6 }, (_, p) => entry({ patient: `Q-${p}`, user: 'w0', line: 50 + p, at: WEEKDAY_NOON }));
+    const alerts = only([...six, ...quiet], 'many-users', cfg);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.patient).toBe('P-1');
-    expect(alerts[0]?.metrics.peakDistinctUsers).toBe(6);
-    expect(only(six.slice(0, 5), 'many-users')).toHaveLength(0);
+    expect(alerts[0]?.metrics).toMatchObject({ peakDistinctUsers: 6, threshold: 6, typicalPerDay: 1 });
+    expect(only([...six.slice(0, 5), ...quiet], 'many-users', cfg)).toHaveLength(0);
+    // Six users 25 hours apart never share a 24-hour window.
+    const spread = six.map((e, i) => ({ ...e, timeMs: Date.parse(WEEKDAY_NOON) + i * 25 * 60 * MIN }));
+    expect(only([...spread, ...quiet], 'many-users', cfg)).toHaveLength(0);
+    // Where patients typically see 2 users a day, the threshold rises to 4 × 2 = 8.
+    const busy = Array.from({ length: 5 }, (_, p) => [0, 1].map((u) => entry({ patient: `Q-${p}`, user: `w${u}`, line: 100 + p * 2 + u, at: WEEKDAY_NOON }))).flat();
+    expect(only([...six, ...busy], 'many-users', cfg)).toHaveLength(0);
   });
 
   it('failure-burst: ≥ 5 failed calls by one user within 10 minutes, successes ignored', () => {

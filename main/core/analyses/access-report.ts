@@ -122,8 +122,9 @@ function bannerFor(files: ReportFileVerdict[], verification: VerifyReport | unde
 /** Builds the report; throws only on a bad request (unknown time zone, no patient or identifier). */
 export function buildAccessReport(data: AnalysisData, request: AccessReportRequest, context: ReportContext = {}): AccessReport {
   const patients = [...new Set((request.patients ?? []).map((p) => p.trim()).filter((p) => p.length > 0))];
-  const identifiers = request.identifiers ?? [];
-  if (patients.length === 0 && identifiers.length === 0) throw new Error('Name a patient id or at least one identifier to report on.');
+  // A patient id may itself be logged hashed (selectools HASHED privacy): search its hashed forms too.
+  const identifiers = [...(request.identifiers ?? []), ...patients.map((value) => ({ kind: 'patient-id' as const, value }))];
+  if (patients.length === 0 && (request.identifiers ?? []).length === 0) throw new Error('Name a patient id or at least one identifier to report on.');
   const timeZone = request.timeZone ?? 'UTC';
   const clock = new LocalClock(timeZone);
   const now = context.now ?? new Date();
@@ -148,6 +149,7 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
       const hits = data.hashTokens.get(hash);
       if (!hits) continue;
       matched.push(hash);
+      if (index.has(hash)) resolved.add(hash);
       entries += hits.entries;
       for (const p of hits.patients) resolved.add(p);
       for (const i of hits.calls) viaIdentifier.add(i);
@@ -156,7 +158,7 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
       coveredPatients.add(p);
       for (const i of index.get(p) ?? []) selected.add(i);
     }
-    identifierMatches.push({ kind: identifier.kind, matchedHashes: matched, patients: [...resolved].sort(), entries });
+    if (identifier.kind !== 'patient-id' || matched.length > 0) identifierMatches.push({ kind: identifier.kind, matchedHashes: matched, patients: [...resolved].sort(), entries });
   }
   for (const i of viaIdentifier) selected.add(i);
 
@@ -245,7 +247,7 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
     generatedAt: now.toISOString(),
     query: {
       patients,
-      identifierKinds: identifiers.map((i) => i.kind),
+      identifierKinds: (request.identifiers ?? []).map((i) => i.kind),
       fromMs,
       toMs,
       mode: disclosures ? 'disclosures' : 'access',

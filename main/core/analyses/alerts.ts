@@ -43,7 +43,8 @@ function iso(ms: number): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (n === 1) return `${n} ${word}`;
+  return `${n} ${/(?:s|sh|ch|x)$/.test(word) ? `${word}es` : /[^aeiou]y$/.test(word) ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 function groupBy(calls: CallRecord[], key: (c: CallRecord) => string | null): Map<string, CallRecord[]> {
@@ -145,10 +146,31 @@ function burstRule(calls: CallRecord[], config: RulesConfig): DraftAlert[] {
   return out;
 }
 
-function manyUsersRule(calls: CallRecord[], config: RulesConfig): DraftAlert[] {
-  const { minDistinctUsers, windowHours, severity } = config.manyUsers;
+/**
+ * "Unusually many" is relative to how many people a patient usually sees: the threshold is the
+ * configured minimum or a multiple of the median distinct users per patient per day, whichever is higher.
+ */
+function manyUsersThreshold(groups: Map<string, CallRecord[]>, config: RulesConfig, clock: LocalClock): { threshold: number; median: number } {
+  const perPatientDay: number[] = [];
+  for (const list of groups.values()) {
+    const days = new Map<string, Set<string | null>>();
+    for (const c of list) {
+      const day = clock.dayKey(c.timeMs ?? 0);
+      const users = days.get(day);
+      if (users) users.add(c.user);
+      else days.set(day, new Set([c.user]));
+    }
+    for (const users of days.values()) perPatientDay.push(users.size);
+  }
+  const typical = median(perPatientDay.sort((a, b) => a - b));
+  return { threshold: Math.max(config.manyUsers.minDistinctUsers, Math.ceil(config.manyUsers.populationMultiplier * typical)), median: typical };
+}
+
+function manyUsersRule(calls: CallRecord[], config: RulesConfig, clock: LocalClock): DraftAlert[] {
+  const { windowHours, severity } = config.manyUsers;
   const out: DraftAlert[] = [];
   const groups = groupBy(calls, (c) => (c.user !== null && c.patient !== null ? c.patient : null));
+  const { threshold: minDistinctUsers, median: typical } = manyUsersThreshold(groups, config, clock);
   for (const list of groups.values()) {
     for (const ep of slidingEpisodes(list, windowHours * 60 * MINUTE, minDistinctUsers, distinctUserCounter())) {
       const span = list.slice(ep.start, ep.end + 1);
@@ -162,9 +184,9 @@ function manyUsersRule(calls: CallRecord[], config: RulesConfig): DraftAlert[] {
         patient: first.patient,
         fromMs: first.timeMs,
         toMs: last.timeMs,
-        explanation: `Patient ${first.patient} was accessed by ${ep.peak} different users within ${windowHours} hours (threshold ${minDistinctUsers}), ${users.size} users in all during this period.`,
+        explanation: `Patient ${first.patient} was accessed by ${ep.peak} different users within ${windowHours} hours (threshold ${minDistinctUsers}; a patient typically sees ${typical} per day), ${users.size} users in all during this period.`,
         evidence: refs(span),
-        metrics: { peakDistinctUsers: ep.peak, users: users.size, accesses: span.length, threshold: minDistinctUsers, windowHours },
+        metrics: { peakDistinctUsers: ep.peak, users: users.size, accesses: span.length, threshold: minDistinctUsers, typicalPerDay: typical, windowHours },
       });
     }
   }
@@ -460,7 +482,7 @@ export function runRules(data: AnalysisData, config: RulesConfig, context: Alert
   };
   run('integrity', config.integrity.enabled, () => ({ alerts: integrityRule(context.findings, config) }));
   run('burst', config.burst.enabled, () => ({ alerts: burstRule(dated, config) }));
-  run('many-users', config.manyUsers.enabled, () => ({ alerts: manyUsersRule(dated, config) }));
+  run('many-users', config.manyUsers.enabled, () => ({ alerts: manyUsersRule(dated, config, clock) }));
   run('after-hours', config.afterHours.enabled, () => ({ alerts: afterHoursRule(dated, config, clock) }));
   run('volume', config.volume.enabled, () => ({ alerts: volumeRule(dated, config, clock) }));
   run('failure-burst', config.failureBurst.enabled, () => ({ alerts: failureBurstRule(dated, config) }));

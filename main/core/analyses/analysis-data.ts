@@ -66,16 +66,10 @@ export interface AnalysisData {
   hashTokens: Map<string, HashTokenHits>;
 }
 
-// selectools writes several events per tool call; only these carry the call itself.
+// selectools writes several events per tool call (policy_decision, tool_start, tool_end/tool_error).
 const SELECTOOLS_CALL_START = 'tool_start';
 const SELECTOOLS_CALL_END = new Set(['tool_end', 'tool_error']);
 const HASH_VALUE = /"((?:sha256:)?[0-9a-f]{16})"/g;
-
-function mergeSignals(into: BreakGlassSignal[], more: BreakGlassSignal[]): void {
-  for (const s of more) {
-    if (!into.some((t) => t.kind === s.kind && t.field === s.field && t.value === s.value)) into.push(s);
-  }
-}
 
 export class AnalysisCollector {
   private readonly data: AnalysisData = {
@@ -86,8 +80,8 @@ export class AnalysisCollector {
   };
   private readonly fileIds = new Map<string, number>();
   private readonly stringIds = new Map<string, number>();
-  /** selectools calls started and not yet ended, by run and call id. */
-  private readonly openCalls = new Map<string, CallRecord>();
+  /** selectools tool_start lines not yet ended, by run and call id: the call record points back to them. */
+  private readonly startedCalls = new Map<string, { source: EvidenceRef; argsText: string | null }>();
 
   private intern(value: string | null): number {
     if (value === null) return -1;
@@ -120,34 +114,39 @@ export class AnalysisCollector {
     cols.user.push(this.intern(entry.user));
     cols.patient.push(this.intern(entry.patient));
 
-    const callIndex = this.addCall(entry, source);
-    this.scanText(entry, entry.argsText, 'arguments', source, callIndex);
+    const started = this.startOf(entry);
+    const callIndex = this.addCall(entry, source, started?.source ?? null);
+    // selectools tool_end repeats its tool_start's arguments (the normalizer carries them over); the
+    // clear values are on the tool_start line, which was scanned already, so the evidence stays exact.
+    const inherited = started !== null && started.argsText === entry.argsText;
+    if (!inherited) this.scanText(entry, entry.argsText, 'arguments', source, callIndex);
+    else this.indexTokens(entry, entry.argsText, callIndex);
     this.scanText(entry, entry.resultText, 'result', source, callIndex);
     if (entry.patient !== null && /^(?:sha256:)?[0-9a-f]{16}$/.test(entry.patient)) this.addToken(entry.patient, entry, callIndex);
   }
 
-  /** Returns the index of the call the entry belongs to, or -1 when it records no call. */
-  private addCall(entry: NormalizedEntry, source: EvidenceRef): number {
-    if (entry.format === 'selectools') {
-      const key = `${entry.conversationId ?? ''}\u0000${entry.callId ?? ''}`;
-      if (SELECTOOLS_CALL_END.has(entry.eventType) && entry.callId !== null) {
-        const open = this.openCalls.get(key);
-        if (open) {
-          this.openCalls.delete(key);
-          if (entry.success !== null) open.success = entry.success;
-          open.related.push(source);
-          open.user ??= entry.user;
-          open.role ??= entry.role;
-          open.patient ??= entry.patient;
-          open.tool ??= entry.tool;
-          open.purpose ??= entry.purpose;
-          mergeSignals(open.breakGlass, entry.breakGlass);
-          return open.index;
-        }
-      } else if (entry.eventType !== SELECTOOLS_CALL_START && !SELECTOOLS_CALL_END.has(entry.eventType)) {
-        return -1;
-      }
+  /** For a selectools tool_end/tool_error, the tool_start it completes (and forgets it). Records a tool_start. */
+  private startOf(entry: NormalizedEntry): { source: EvidenceRef; argsText: string | null } | null {
+    if (entry.format !== 'selectools' || entry.callId === null) return null;
+    const key = `${entry.conversationId ?? ''}\u0000${entry.callId}`;
+    if (entry.eventType === SELECTOOLS_CALL_START) {
+      this.startedCalls.set(key, { source: { file: entry.source.file, line: entry.source.line }, argsText: entry.argsText });
+      return null;
     }
+    if (!SELECTOOLS_CALL_END.has(entry.eventType)) return null;
+    const started = this.startedCalls.get(key) ?? null;
+    this.startedCalls.delete(key);
+    return started;
+  }
+
+  /**
+   * Whether an entry is the one record of a tool call. The normalizer says so in `callRecord`
+   * (selectools: tool_end, tool_error, denied policy decisions); entries without it are calls in
+   * every format but selectools, where only the end events are.
+   */
+  private addCall(entry: NormalizedEntry, source: EvidenceRef, startedAt: EvidenceRef | null): number {
+    const isCall = entry.callRecord ?? (entry.format !== 'selectools' || SELECTOOLS_CALL_END.has(entry.eventType));
+    if (!isCall) return -1;
     const call: CallRecord = {
       index: this.data.calls.length,
       timeMs: entry.timeMs,
@@ -159,15 +158,12 @@ export class AnalysisCollector {
       purpose: entry.purpose,
       success: entry.success,
       format: entry.format,
-      breakGlass: [...entry.breakGlass],
+      breakGlass: entry.breakGlass,
       source,
-      related: [],
+      related: startedAt ? [startedAt] : [],
       lineSha256: entry.lineSha256,
     };
     this.data.calls.push(call);
-    if (entry.format === 'selectools' && entry.eventType === SELECTOOLS_CALL_START && entry.callId !== null) {
-      this.openCalls.set(`${entry.conversationId ?? ''}\u0000${entry.callId}`, call);
-    }
     return call.index;
   }
 
@@ -176,9 +172,12 @@ export class AnalysisCollector {
     for (const match of findPiiInClear(text)) {
       this.data.pii.push({ kind: match.kind, field: match.field, where, source, user: entry.user, patient: entry.patient, timeMs: entry.timeMs });
     }
-    if (text.includes('"')) {
-      for (const m of text.matchAll(HASH_VALUE)) this.addToken(m[1] ?? '', entry, callIndex);
-    }
+    this.indexTokens(entry, text, callIndex);
+  }
+
+  private indexTokens(entry: NormalizedEntry, text: string | null, callIndex: number): void {
+    if (!text || !text.includes('"')) return;
+    for (const m of text.matchAll(HASH_VALUE)) this.addToken(m[1] ?? '', entry, callIndex);
   }
 
   private addToken(token: string, entry: NormalizedEntry, callIndex: number): void {
@@ -193,7 +192,7 @@ export class AnalysisCollector {
   }
 
   finish(): AnalysisData {
-    this.openCalls.clear();
+    this.startedCalls.clear();
     return this.data;
   }
 }

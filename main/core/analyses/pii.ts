@@ -20,7 +20,7 @@ const NUMBER_FIELD = /"((?:[^"\\]|\\.)*)"\s*:\s*(\d{7,})/g;
 const SSN_SHAPE = /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/;
 const PHONE_SHAPE = /(?<![\d\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\d-])/;
 
-const NAME_FIELD = /^(?:patient_?name|full_?name|first_?name|last_?name|given_?name|family_?name|middle_?name|surname|maiden_?name)$/i;
+const NAME_FIELD = /(?:^|_)(?:patient_?name|full_?name|first_?name|last_?name|given_?name|family_?name|middle_?name|surname|maiden_?name)$/i;
 const PLAIN_NAME_FIELD = /^name$/i;
 const DOB_FIELD = /(?:^|_)(?:dob|birth_?date|date_?of_?birth|birthdate|birthday)$/i;
 const PHONE_FIELD = /(?:^|_)(?:phone|phone_?number|mobile|tel|telephone|fax|cell)$/i;

@@ -26,7 +26,9 @@ export const rulesConfigSchema = z.strictObject({
   manyUsers: z
     .strictObject({
       enabled: z.boolean().default(true),
-      minDistinctUsers: z.number().int().min(2).default(6),
+      minDistinctUsers: z.number().int().min(2).default(10),
+      /** The threshold rises to this multiple of the median distinct users per patient per day. */
+      populationMultiplier: z.number().min(0).default(4),
       windowHours: z.number().positive().default(24),
       severity: severity.default('warning'),
     })
