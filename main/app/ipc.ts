@@ -1,12 +1,12 @@
 /**
  * One ipcMain handler per contract channel, generated from CHANNELS. Each handler refuses senders
- * that are not the app's own page, validates the payload, and always answers with a Result: the
+ * that are not the app's own page, validates the payload with the backend's schemas, and always answers with a Result: the
  * renderer never sees an exception and nothing unvalidated reaches the backend.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
-import { CHANNELS, type Channel } from '../../shared/contract.js';
+import { CHANNELS, type Channel, type RequestOf } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/result.js';
+import { requestSchemas } from '../service/schemas.js';
 import { isAppUrl } from './security.js';
 
 export interface IpcBackend {
@@ -24,12 +24,6 @@ export interface IpcRegistrar {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
 }
 
-const openPathsRequest = z.strictObject({ kind: z.enum(['files', 'folder']) });
-const savePathRequest = z.strictObject({
-  defaultName: z.string().min(1).max(255),
-  extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/)).max(10),
-});
-
 /** The sender must be the app's own top-level page, not a frame or a page navigated elsewhere. */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): boolean {
   const frame = event.senderFrame;
@@ -38,24 +32,30 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 
   return isAppUrl(frame.url);
 }
 
-export async function answerDialog(channel: 'dialog.openPaths' | 'dialog.savePath', request: unknown, dialogs: NativeDialogs): Promise<Result<unknown>> {
-  if (channel === 'dialog.openPaths') {
-    const parsed = openPathsRequest.safeParse(request);
-    if (!parsed.success) return fail('invalid-request', `Invalid request for ${channel}: ${z.prettifyError(parsed.error)}`);
-    return ok({ paths: await dialogs.openPaths(parsed.data.kind) });
-  }
-  const parsed = savePathRequest.safeParse(request);
-  if (!parsed.success) return fail('invalid-request', `Invalid request for ${channel}: ${z.prettifyError(parsed.error)}`);
-  return ok({ path: await dialogs.savePath(parsed.data.defaultName, parsed.data.extensions) });
+/** Validates a request against the backend's schema for its channel (main/service/schemas.ts). */
+export function validateRequest<C extends Channel>(channel: C, request: unknown): Result<RequestOf<C>> {
+  const parsed = requestSchemas[channel].safeParse(request);
+  if (parsed.success) return ok(parsed.data as RequestOf<C>);
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+  return fail('invalid-request', `Invalid request for ${channel}: ${problems}`);
 }
 
 export function registerIpcHandlers(ipc: IpcRegistrar, backend: IpcBackend, dialogs: NativeDialogs): void {
   for (const channel of CHANNELS) {
     ipc.handle(channel, async (event, request) => {
       if (!isTrustedSender(event)) return fail('forbidden', `Refused "${channel}": the request did not come from the Custos window.`);
+      const valid = validateRequest(channel, request);
+      if (!valid.ok) return valid;
       try {
-        if (channel === 'dialog.openPaths' || channel === 'dialog.savePath') return await answerDialog(channel, request, dialogs);
-        return await backend.invoke(channel, request);
+        if (channel === 'dialog.openPaths') {
+          const { kind } = valid.value as RequestOf<'dialog.openPaths'>;
+          return ok({ paths: await dialogs.openPaths(kind) });
+        }
+        if (channel === 'dialog.savePath') {
+          const { defaultName, extensions } = valid.value as RequestOf<'dialog.savePath'>;
+          return ok({ path: await dialogs.savePath(defaultName, extensions) });
+        }
+        return await backend.invoke(channel, valid.value);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return fail('internal', `The backend failed on "${channel}": ${message}`);

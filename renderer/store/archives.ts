@@ -93,7 +93,16 @@ export const createArchivesSlice: SliceCreator<ArchivesSlice> = (set, get, api) 
         get().reportError('Opening the demo archive', demo.error);
         return;
       }
-      if (demo.value.paths.length > 0) await get().openPaths(demo.value.paths, 'add');
+      if (demo.value.paths.length === 0) {
+        get().notify({
+          tone: 'error',
+          title: 'Opening the demo archive',
+          message: 'The bundled demo archive is not installed (assets/demo is empty).',
+          hint: 'Open your own archive with a path, or reinstall Custos to restore the demo.',
+        });
+        return;
+      }
+      await get().openPaths(demo.value.paths, 'add');
     },
 
     async pickAndOpen(kind, mode = 'add') {

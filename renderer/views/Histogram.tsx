@@ -27,7 +27,8 @@ export function Histogram() {
     const { buckets, bucketMs } = histogram;
     const xs = buckets.map((bucket) => bucket.startMs);
     const counts = buckets.map((bucket) => bucket.count);
-    const failures = buckets.map((bucket) => bucket.failures);
+    // Zero-failure buckets draw nothing rather than a flat red line along the axis.
+    const failures = buckets.map((bucket) => (bucket.failures > 0 ? bucket.failures : null));
     const accent = cssColor(element, '--accent', '#3b82f6');
     const danger = cssColor(element, '--danger', '#dc2626');
     const axis = cssColor(element, '--text-muted', '#888');

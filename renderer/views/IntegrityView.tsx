@@ -85,7 +85,7 @@ export function IntegrityView() {
         <div className="split">
           <div className="split-list">
             <div className="list-header">
-              {total === null ? 'Loading findings…' : total === 0 ? 'No findings: every line parsed and every link verified.' : `${formatCount(total)} findings`}
+              {total === null ? 'Loading findings…' : total === 0 ? (verdict.integrity === 'intact' ? 'No findings: every line parsed and every link verified.' : 'No findings: every line parsed.') : `${formatCount(total)} findings`}
             </div>
             {findings.length > 0 && (
               <ul className="finding-list" role="listbox" aria-label="Findings" tabIndex={0} onKeyDown={onListKey} aria-activedescendant={selectedId !== null ? `finding-${selectedId}` : undefined}>

@@ -58,3 +58,13 @@ describe('Electron IPC handlers', () => {
     expect(await handlers.get('entries.detail')!(trusted, { id: 1 })).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('worker died') } });
   });
 });
+
+describe('Electron IPC validation', () => {
+  it('rejects a malformed payload before it reaches the backend', async () => {
+    const { handlers, backend, trusted } = setup();
+    const result = await handlers.get('entries.query')!(trusted, { filter: {}, sort: { column: 'password', direction: 'up' }, offset: -1, limit: 1e9 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('entries.query') } });
+    expect(await handlers.get('archives.open')!(trusted, { paths: [], mode: 'add', evil: true })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(backend.invoke).not.toHaveBeenCalled();
+  });
+});
