@@ -10,11 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const MISSING_MESSAGE = `Custos: the Electron binary is not installed, so the desktop window cannot start.
 
-Installs here skip Electron's download. To get it, on a machine with network access:
-  npm rebuild electron --foreground-scripts   (with install scripts allowed for electron)
-or run it once through npx:  npx electron dist/main/app/main.js
+This checkout skips Electron's download (package.json "allowScripts": electron is false).
+To fetch it, on a machine with network access to github.com:
+  node node_modules/electron/install.js       (runs Electron's own download once)
+or allow it for good: set "electron": true under "allowScripts", then  npm rebuild electron
+or, without installing:  npx electron dist/main/app/main.js
+Then run  npm start  again.
 
-Meanwhile, the same workbench runs in your browser:
+Meanwhile the same workbench runs in your browser:
   npm run serve      (prints a one-time http://127.0.0.1 link)
 `;
 
