@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isFormatId, type FormatId } from '../../shared/formats.js';
+import type { SealCheckSummary, SealedFileCheck } from '../../shared/signing.js';
 import { dataDir } from '../core/data-dir.js';
 import { loadMapping } from '../core/formats/mapping.js';
 import { createSeal, writeSealFile } from '../core/seal/create-seal.js';
@@ -75,4 +76,30 @@ async function runSeal(paths: string[], options: SealOptions): Promise<number> {
   out.write(`Certificate SHA-256 ${identity.summary.fingerprintSha256}\n`);
   out.write(`Check later with: custos verify ${paths.join(' ')} --seal ${options.output}\n`);
   return 0;
+}
+
+const STATUS_TEXT: Record<SealedFileCheck['status'], string> = {
+  unchanged: 'unchanged since sealing',
+  appended: 'new lines appended; sealed part unchanged',
+  truncated: 'TRUNCATED',
+  rechained: 'RE-CHAINED',
+  replaced: 'CHANGED',
+  missing: 'MISSING',
+  unsealed: 'not covered by the seal',
+};
+
+/** The seal part of `custos verify --seal` output. */
+export function renderSealSummary(seal: SealCheckSummary): string {
+  const out = [`Seal ${seal.sealPath}${seal.createdAt ? ` (made ${seal.createdAt})` : ''}`];
+  if (seal.signer) {
+    out.push(`  signed by  ${seal.signer.subject}${seal.signer.selfSigned ? ' (self-signed)' : `, issued by ${seal.signer.issuer}`}`);
+    out.push(`  SHA-256    ${seal.signer.fingerprintSha256}`);
+  }
+  out.push(`  signature  ${seal.signatureValid ? 'VALID' : `INVALID: ${seal.signatureProblem ?? 'does not verify'}`}`);
+  for (const file of seal.files) {
+    const counts = file.sealedLines !== null && file.lines !== null && file.sealedLines !== file.lines ? ` (${file.sealedLines} → ${file.lines} lines)` : '';
+    out.push(`  ${STATUS_TEXT[file.status]}${counts}: ${file.path}`);
+  }
+  if (seal.signer?.selfSigned && seal.signatureValid) out.push('  Confirm the fingerprint with the person who sealed, or pin it with --seal-signer.');
+  return `${out.join('\n')}\n\n`;
 }

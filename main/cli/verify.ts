@@ -6,7 +6,9 @@ import { FINDING_EXPLANATIONS } from '../../shared/findings.js';
 import { FORMAT_IDS, isFormatId, type FormatId, type GenericMapping } from '../../shared/formats.js';
 import type { VerifyReport } from '../../shared/verification.js';
 import { loadMapping } from '../core/formats/mapping.js';
+import { applySeal } from '../core/seal/apply-seal.js';
 import { scanArchive, type ScanOptions } from '../core/verify/scan.js';
+import { renderSealSummary } from './seal.js';
 import { VerifyPool } from '../worker/verify-pool.js';
 
 export interface VerifyCliOptions {
@@ -15,6 +17,8 @@ export interface VerifyCliOptions {
   mapping?: string;
   expectHead?: string;
   expectLines?: string;
+  seal?: string;
+  sealSigner?: string[];
 }
 
 export function register(program: Command): void {
@@ -27,6 +31,8 @@ export function register(program: Command): void {
     .option('--mapping <file>', 'mapping file (JSON) for the generic format')
     .option('--expect-head <hash>', 'trusted anchor: the hash the newest entry must carry')
     .option('--expect-lines <n>', 'trusted anchor: the number of entries the archive must hold')
+    .option('--seal <file>', 'signed seal (custos seal) to compare the archive with: detects truncation, re-chaining, replaced and missing files')
+    .option('--seal-signer <sha256...>', 'only trust a seal signed by this certificate fingerprint')
     .addHelpText(
       'after',
       '\nExit status: 0 when nothing is wrong, 1 when there are findings, 2 on usage or I/O errors.\n' +
@@ -78,8 +84,13 @@ export async function runVerify(paths: string[], options: VerifyCliOptions): Pro
     if (expectLines !== undefined) scanOptions.expectLines = expectLines;
     const result = await scanArchive(paths, scanOptions);
     progress?.clear();
-    const report: VerifyReport = { files: result.files, findings: result.findings, verdict: result.verdict };
+    let report: VerifyReport = { files: result.files, findings: result.findings, verdict: result.verdict };
     if (result.skipped) report.skipped = result.skipped;
+    if (options.seal !== undefined) {
+      const sealed = await applySeal({ ...report, anchored: result.anchored }, options.seal, options.sealSigner ? { trustedSigners: options.sealSigner } : {});
+      report = sealed;
+      if (!options.json) process.stdout.write(renderSealSummary(sealed.seal));
+    }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
     if (result.unopened.length > 0) return 2;
     return exitStatus(report.findings);

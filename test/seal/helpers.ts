@@ -1,4 +1,5 @@
 /** Small archives and identities for the seal and report tests. */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +80,17 @@ export function identityFor(name: string, extra: Partial<SelfSignedRequest> = {}
   const made = { p12, identity: loadIdentity(p12, PASSWORD, `${name}.p12`) };
   cache.set(key, made);
   return made;
+}
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Runs the CLI from source (no build needed), with its own data folder. */
+export function custos(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main/cli/custos.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CUSTOS_DATA_DIR: tempDir('data'), ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

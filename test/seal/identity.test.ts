@@ -6,19 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { signDetached, verifyDetached } from '../../main/core/signing/cms.js';
 import { loadIdentity, loadIdentityFile, SigningIdentityError } from '../../main/core/signing/identity.js';
 import { createSelfSignedIdentity } from '../../main/core/signing/self-signed.js';
-import { identityFor, makeArchive, PASSWORD, tempDir } from './helpers.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function custos(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main/cli/custos.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CUSTOS_DATA_DIR: tempDir('data'), ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { custos, identityFor, makeArchive, PASSWORD, ROOT, tempDir } from './helpers.js';
 
 function errorOf(action: () => unknown): SigningIdentityError {
   try {
@@ -142,6 +130,26 @@ describe('custos identity and custos seal (CLI)', () => {
       expect(run.stdout + run.stderr).not.toContain('not-the-password');
     }
     expect(readFileSync(sealPath, 'utf8')).not.toContain(secret);
+  });
+
+  it('custos verify --seal confirms an untouched archive and names a truncated file', () => {
+    const dir = tempDir('cli-verify');
+    const p12 = join(dir, 'office.p12');
+    writeFileSync(p12, identityFor('Privacy Office').p12);
+    const archive = makeArchive();
+    const sealPath = join(dir, 'archive.seal.json');
+    expect(custos(['seal', archive.dir, '--p12', p12, '-o', sealPath], { CUSTOS_P12_PASSWORD: PASSWORD }).code).toBe(0);
+
+    const ok = custos(['verify', archive.dir, '--seal', sealPath]);
+    expect(ok.stdout).toMatch(/signature {2}VALID/);
+    expect(ok.stdout).toMatch(/Completeness: CONFIRMED/);
+    expect(ok.code).toBe(0);
+
+    writeFileSync(archive.chained, readFileSync(archive.chained, 'utf8').split('\n').slice(0, 25).join('\n') + '\n');
+    const truncated = custos(['verify', archive.dir, '--seal', sealPath]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stdout).toMatch(/TRUNCATED \(30 → 25 lines\): .*assistant-audit\.jsonl/);
+    expect(truncated.stdout).toMatch(/Completeness: INCOMPLETE/);
   });
 
   it('without a terminal or CUSTOS_P12_PASSWORD, says how to give the password', () => {
