@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_SCENARIOS, writeArchive, type Manifest, type Plant, type PrivacyLevel } from '../../main/core/fixtures/index.js';
 import type { NormalizeResult } from '../../main/core/formats/normalize/index.js';
-import { normalizeFiles } from './normalize-helpers.js';
+import { normalizeArchive } from './normalize-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'custos-normalize-fixtures-'));
 
@@ -23,13 +23,13 @@ async function generate(format: 'chained' | 'hipaa' | 'selectools', privacy?: Pr
     ...(privacy ? { privacy } : {}),
   });
   const files = manifest.files.map(({ file }) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
-  const results = normalizeFiles(format, files);
+  const { results, endFindings } = normalizeArchive(format, files);
   const at = (file: string, line: number): NormalizeResult => {
     const found = results.find((r) => r.entry.source.file === file && r.entry.source.line === line);
     if (!found) throw new Error(`no entry at ${file}:${line}`);
     return found;
   };
-  return { manifest, results, at };
+  return { manifest, results, at, endFindings };
 }
 
 const key = (file: string, line: number) => `${file}:${line}`;
@@ -151,6 +151,11 @@ describe.each(['FULL', 'KEYS_ONLY', 'HASHED', 'NONE'] as const)('selectools fixt
     const starts = results.filter((r) => r.entry.eventType === 'tool_start').length;
     const callRecords = results.filter((r) => r.entry.callRecord && r.entry.eventType !== 'policy_decision').length;
     expect(callRecords).toBe(starts);
+  });
+
+  it('finds every started call finished when the archive ends', async () => {
+    const { endFindings } = await archive;
+    expect(endFindings).toEqual([]);
   });
 
   it('records no user anywhere (selectools has none)', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Finding } from '../../shared/findings.js';
 import type { FormatId } from '../../shared/formats.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
 import { createNormalizer, type NormalizeResult, type NormalizerOptions } from '../../main/core/formats/normalize/index.js';
@@ -10,6 +11,15 @@ export function normalizeText(format: FormatId, text: string, file = 'audit.json
 
 /** Several files through ONE normalizer, in order (an archive of daily files). */
 export function normalizeFiles(format: FormatId, files: Array<{ file: string; text: string }>, options?: NormalizerOptions): NormalizeResult[] {
+  return normalizeArchive(format, files, options).results;
+}
+
+/** As normalizeFiles, plus the findings the normalizer reports once the archive has ended. */
+export function normalizeArchive(
+  format: FormatId,
+  files: Array<{ file: string; text: string }>,
+  options?: NormalizerOptions,
+): { results: NormalizeResult[]; endFindings: Finding[] } {
   const normalize = createNormalizer(format, options);
   const results: NormalizeResult[] = [];
   for (const { file, text } of files) {
@@ -23,7 +33,7 @@ export function normalizeFiles(format: FormatId, files: Array<{ file: string; te
       offset += byteLength + 1;
     });
   }
-  return results;
+  return { results, endFindings: normalize.finish() };
 }
 
 /** JSON lines from plain objects. */

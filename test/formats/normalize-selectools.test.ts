@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAK_GLASS_CONFIG } from '../../main/core/formats/normalize/index.js';
+import { createNormalizer, DEFAULT_BREAK_GLASS_CONFIG } from '../../main/core/formats/normalize/index.js';
+import { parsePyJson } from '../../main/core/json/parse.js';
 import { jsonl, normalizeFiles, normalizeText } from './normalize-helpers.js';
 
 const SAMPLE_DIR = '/work/shared/samples/selectools-privacy-full';
@@ -176,6 +177,37 @@ describe('selectools state across lines', () => {
     expect(results[1]?.entry.patient).toBe('P-1');
     expect(results[2]?.entry.patient).toBeNull();
     expect(results[2]?.problems).toHaveLength(1);
+  });
+
+  it('lists calls that started but never reported an outcome when the archive ends', () => {
+    const normalize = createNormalizer('selectools');
+    const lines = [
+      { event: 'tool_start', run_id: 'r1', call_id: 'c-done', tool_name: 'lookup_patient', tool_args: { patient_id: 'P-1' }, ts: '2026-07-13T10:00:00+00:00' },
+      { event: 'tool_start', run_id: 'r1', call_id: 'c-open', tool_name: 'update_record', tool_args: { patient_id: 'P-2' }, ts: '2026-07-13T10:00:01+00:00' },
+      { event: 'tool_end', run_id: 'r1', call_id: 'c-done', tool_name: 'lookup_patient', duration_ms: 3.5, success: true, ts: '2026-07-13T10:00:02+00:00' },
+    ];
+    lines.forEach((line, i) => normalize(parsePyJson(JSON.stringify(line)).value, { file: 'audit.jsonl', line: i + 1, byteOffset: 0, byteLength: 0 }, ''));
+    expect(normalize.finish()).toEqual([
+      {
+        kind: 'field-problem',
+        severity: 'warning',
+        file: 'audit.jsonl',
+        line: 2,
+        detail:
+          'The update_record call "c-open" started here but has no tool_end or tool_error in this archive: its outcome is unknown (the writer stopped mid-call, or those lines were removed).',
+      },
+    ]);
+  });
+
+  it('finds no unfinished calls in the real sample archive', () => {
+    const normalize = createNormalizer('selectools');
+    for (const { file, text } of SAMPLE_FILES) {
+      text.split('\n').forEach((line, i) => {
+        if (line.trim() !== '') normalize(parsePyJson(line).value, { file, line: i + 1, byteOffset: 0, byteLength: 0 }, '');
+      });
+    }
+    expect(normalize.finish()).toEqual([]);
+    expect(createNormalizer('chained').finish()).toEqual([]);
   });
 
   it('reports an unknown event name and a missing event', () => {

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_BREAK_GLASS_CONFIG } from '../../../../shared/break-glass.js';
 import type { NormalizedEntry, SourceLocation } from '../../../../shared/entry.js';
+import type { Finding } from '../../../../shared/findings.js';
 import type { FormatId } from '../../../../shared/formats.js';
 import type { PyValue } from '../../json/py-value.js';
 import { BreakGlassCollector } from './break-glass.js';
@@ -29,9 +30,9 @@ export { normalizationFindings } from './findings.js';
  */
 export function createNormalizer(format: FormatId, options: NormalizerOptions = {}): Normalizer {
   const config = options.breakGlass ?? DEFAULT_BREAK_GLASS_CONFIG;
-  const read = formatReader(format, options);
+  const { read, finish } = formatReader(format, options);
 
-  return (value: PyValue, location: SourceLocation, lineSha256: string): NormalizeResult => {
+  const normalize = (value: PyValue, location: SourceLocation, lineSha256: string): NormalizeResult => {
     const reader = new FieldReader(value);
     const breakGlass = new BreakGlassCollector();
     let reading: FormatReading;
@@ -57,27 +58,32 @@ export function createNormalizer(format: FormatId, options: NormalizerOptions = 
     };
     return { entry, problems: reader.problems, timestampError: reading.time.error };
   };
+  return Object.assign(normalize, { finish });
 }
 
-function formatReader(format: FormatId, options: NormalizerOptions): (ctx: LineContext) => FormatReading {
+interface FormatReader {
+  read: (ctx: LineContext) => FormatReading;
+  finish: () => Finding[];
+}
+
+function formatReader(format: FormatId, options: NormalizerOptions): FormatReader {
+  const stateless = (read: FormatReader['read']): FormatReader => ({ read, finish: () => [] });
   switch (format) {
     case 'chained':
-      return readChainedEntry;
+      return stateless(readChainedEntry);
     case 'hipaa':
-      return readHipaaEntry;
+      return stateless(readHipaaEntry);
     case 'fhir':
-      return readFhirEntry;
+      return stateless(readFhirEntry);
     case 'selectools': {
       const selectools = new SelectoolsReader();
-      return (ctx) => selectools.read(ctx);
+      return { read: (ctx) => selectools.read(ctx), finish: () => selectools.unfinishedCalls() };
     }
     case 'generic':
       if (!options.mapping) throw new Error('The generic format needs a mapping file naming its fields (--mapping FILE).');
-      return createGenericReader(options.mapping);
+      return stateless(createGenericReader(options.mapping));
   }
 }
-
-export type { BreakGlassSignal } from '../../../../shared/entry.js';
 
 function describeTopLevel(value: PyValue): string {
   if (Array.isArray(value)) return 'list';

@@ -17,6 +17,7 @@
  * by hashing the identifier it is given.
  */
 import type { PrivacyLevel } from '../../../../shared/entry.js';
+import { FINDING_SEVERITY, type Finding } from '../../../../shared/findings.js';
 import type { PyObject, PyValue } from '../../json/py-value.js';
 import { scanBreakGlass } from './break-glass.js';
 import { renderText } from './field-reader.js';
@@ -40,6 +41,9 @@ const HASHED_VALUE = /^[0-9a-f]{16}$/;
 
 interface OpenCall {
   toolArgs: PyValue;
+  tool: string | null;
+  file: string;
+  line: number;
 }
 
 export class SelectoolsReader {
@@ -99,13 +103,26 @@ export class SelectoolsReader {
     scanBreakGlass(effective, ctx.config, ctx.breakGlass);
 
     if (event === 'tool_start' && callId !== null) {
-      remember(this.openCalls, callId, { toolArgs: toolArgs ?? null });
+      remember(this.openCalls, callId, { toolArgs: toolArgs ?? null, tool: fields.tool, file: ctx.location.file, line: ctx.location.line });
     } else if ((event === 'tool_end' || event === 'tool_error') && callId !== null) {
       this.openCalls.delete(callId);
     } else if (event === 'run_end' && runId !== null) {
       this.runModels.delete(runId);
     }
     return { fields, time: reader.time('ts') };
+  }
+
+  /** Calls that started and never reported an outcome, in the order they started. */
+  unfinishedCalls(): Finding[] {
+    return [...this.openCalls].map(([callId, call]) => ({
+      kind: 'field-problem',
+      severity: FINDING_SEVERITY['field-problem'],
+      file: call.file,
+      line: call.line,
+      detail:
+        `The ${call.tool ?? 'tool'} call "${callId}" started here but has no tool_end or tool_error in this archive: ` +
+        'its outcome is unknown (the writer stopped mid-call, or those lines were removed).',
+    }));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { BreakGlassConfig } from '../../../../shared/break-glass.js';
 import type { NormalizedEntry, SourceLocation } from '../../../../shared/entry.js';
+import type { Finding } from '../../../../shared/findings.js';
 import type { GenericMapping } from '../../../../shared/formats.js';
 import type { PyValue } from '../../json/py-value.js';
 import type { BreakGlassCollector } from './break-glass.js';
@@ -18,7 +19,15 @@ export interface NormalizeResult {
 }
 
 /** Normalizes one parsed line; stateful for selectools (see createNormalizer). */
-export type Normalizer = (value: PyValue, location: SourceLocation, lineSha256: string) => NormalizeResult;
+export interface Normalizer {
+  (value: PyValue, location: SourceLocation, lineSha256: string): NormalizeResult;
+  /**
+   * Call after the archive's last line: findings for what the line-by-line pass could only judge
+   * at the end — selectools tool calls that started but have no tool_end or tool_error (the writer
+   * stopped mid-call, or those lines were removed). Empty for the other formats.
+   */
+  finish(): Finding[];
+}
 
 export interface NormalizerOptions {
   /** Required for the generic format. */
