@@ -243,7 +243,11 @@ export interface BtgEvent {
   tool: string | null;
   purpose: string | null;
   signals: BreakGlassSignal[];
+  /** The line whose arguments carry the signal (a selectools tool_start; otherwise the call's own line). */
   source: EvidenceRef;
+  /** Other lines of the same call (the selectools tool_end / tool_error with its outcome). */
+  related: EvidenceRef[];
+  outcome: 'success' | 'failure' | 'unknown';
   status: 'pending' | 'reviewed';
   /** Latest review; earlier ones stay in `history`. */
   review: BtgReviewRecord | null;

@@ -34,6 +34,22 @@ function alertId(draft: DraftAlert): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
+/**
+ * Who acted: the user, or — when the log records none (selectools) — the run/conversation, so
+ * unattributed activity is still checked. Such alerts carry user null and name the run.
+ */
+function actorKey(c: CallRecord): string | null {
+  return c.user ?? (c.conversationId === null ? null : `\u0001${c.conversationId}`);
+}
+
+function actorLabel(c: CallRecord): string {
+  return c.user ?? `Unattributed run ${c.conversationId ?? '?'} (no user recorded)`;
+}
+
+function actorMetrics(c: CallRecord): Record<string, string> {
+  return c.user === null && c.conversationId !== null ? { run: c.conversationId } : {};
+}
+
 function refs(calls: CallRecord[]): EvidenceRef[] {
   return calls.slice(0, MAX_EVIDENCE).map((c) => c.source);
 }
@@ -124,7 +140,10 @@ function distinctUserCounter(): { add(c: CallRecord): void; remove(c: CallRecord
 function burstRule(calls: CallRecord[], config: RulesConfig): DraftAlert[] {
   const { minAccesses, windowMinutes, severity } = config.burst;
   const out: DraftAlert[] = [];
-  const groups = groupBy(calls, (c) => (c.user !== null && c.patient !== null ? `${c.user}\u0000${c.patient}` : null));
+  const groups = groupBy(calls, (c) => {
+    const actor = actorKey(c);
+    return actor !== null && c.patient !== null ? `${actor}\u0000${c.patient}` : null;
+  });
   for (const list of groups.values()) {
     for (const ep of slidingEpisodes(list, windowMinutes * MINUTE, minAccesses, countingCounter())) {
       const span = list.slice(ep.start, ep.end + 1);
@@ -137,9 +156,9 @@ function burstRule(calls: CallRecord[], config: RulesConfig): DraftAlert[] {
         patient: first.patient,
         fromMs: first.timeMs,
         toMs: last.timeMs,
-        explanation: `${first.user} accessed patient ${first.patient} ${ep.peak} times within ${windowMinutes} minutes (threshold ${minAccesses}), ${plural(span.length, 'access')} in this burst.`,
+        explanation: `${actorLabel(first)} accessed patient ${first.patient} ${ep.peak} times within ${windowMinutes} minutes (threshold ${minAccesses}), ${plural(span.length, 'access')} in this burst.`,
         evidence: refs(span),
-        metrics: { peak: ep.peak, accesses: span.length, threshold: minAccesses, windowMinutes },
+        metrics: { peak: ep.peak, accesses: span.length, threshold: minAccesses, windowMinutes, ...actorMetrics(first) },
       });
     }
   }
@@ -210,10 +229,11 @@ function afterHoursRule(calls: CallRecord[], config: RulesConfig, clock: LocalCl
   const inside = start <= end ? (m: number) => m >= start && m < end : (m: number) => m >= start || m < end;
   const byUserDay = new Map<string, { calls: CallRecord[]; day: string; weekday: number; firstLocal: string }>();
   for (const call of calls) {
-    if (call.user === null || call.timeMs === null) continue;
+    const actor = actorKey(call);
+    if (actor === null || call.timeMs === null) continue;
     const local = clock.parts(call.timeMs);
     if (workdays.has(local.weekday) && inside(local.minuteOfDay)) continue;
-    const key = `${call.user}\u0000${local.dayKey}`;
+    const key = `${actor}\u0000${local.dayKey}`;
     let group = byUserDay.get(key);
     if (!group) {
       group = { calls: [], day: local.dayKey, weekday: local.weekday, firstLocal: '' };
@@ -237,9 +257,9 @@ function afterHoursRule(calls: CallRecord[], config: RulesConfig, clock: LocalCl
       patient: patients.size === 1 ? [...patients][0] ?? null : null,
       fromMs: first.timeMs,
       toMs: last.timeMs,
-      explanation: `${first.user} made ${plural(group.calls.length, 'access')} ${weekend ? 'on a non-working day' : 'outside business hours'} (${WEEKDAYS[group.weekday]} ${group.day}, first at ${String(firstLocal.hour).padStart(2, '0')}:${String(firstLocal.minute).padStart(2, '0')} local time; business hours ${hours}).`,
+      explanation: `${actorLabel(first)} made ${plural(group.calls.length, 'access')} ${weekend ? 'on a non-working day' : 'outside business hours'} (${WEEKDAYS[group.weekday]} ${group.day}, first at ${String(firstLocal.hour).padStart(2, '0')}:${String(firstLocal.minute).padStart(2, '0')} local time; business hours ${hours}).`,
       evidence: refs(group.calls),
-      metrics: { accesses: group.calls.length, patients: patients.size, day: group.day, weekday: WEEKDAYS[group.weekday] ?? '' },
+      metrics: { accesses: group.calls.length, patients: patients.size, day: group.day, weekday: WEEKDAYS[group.weekday] ?? '', ...actorMetrics(first) },
     });
   }
   return out;
@@ -303,7 +323,7 @@ function failureBurstRule(calls: CallRecord[], config: RulesConfig): DraftAlert[
   const out: DraftAlert[] = [];
   const groups = groupBy(
     calls.filter((c) => c.success === false),
-    (c) => c.user,
+    actorKey,
   );
   for (const list of groups.values()) {
     for (const ep of slidingEpisodes(list, windowMinutes * MINUTE, minFailures, countingCounter())) {
@@ -319,9 +339,9 @@ function failureBurstRule(calls: CallRecord[], config: RulesConfig): DraftAlert[
         patient: patients.size === 1 ? [...patients][0] ?? null : null,
         fromMs: first.timeMs,
         toMs: last.timeMs,
-        explanation: `${first.user} made ${ep.peak} failed calls within ${windowMinutes} minutes (threshold ${minFailures}) across ${plural(tools.size, 'tool')} and ${plural(patients.size, 'patient')}, which can indicate probing.`,
+        explanation: `${actorLabel(first)} made ${ep.peak} failed calls within ${windowMinutes} minutes (threshold ${minFailures}) across ${plural(tools.size, 'tool')} and ${plural(patients.size, 'patient')}, which can indicate probing.`,
         evidence: refs(span),
-        metrics: { peak: ep.peak, failures: span.length, threshold: minFailures, windowMinutes, tools: tools.size, patients: patients.size },
+        metrics: { peak: ep.peak, failures: span.length, threshold: minFailures, windowMinutes, tools: tools.size, patients: patients.size, ...actorMetrics(first) },
       });
     }
   }

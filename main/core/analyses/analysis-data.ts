@@ -20,6 +20,8 @@ export interface CallRecord {
   tool: string | null;
   purpose: string | null;
   success: boolean | null;
+  /** selectools run, lesson conversation or FHIR correlation: who acted when no user is recorded. */
+  conversationId: string | null;
   format: FormatId;
   breakGlass: BreakGlassSignal[];
   source: EvidenceRef;
@@ -157,6 +159,7 @@ export class AnalysisCollector {
       tool: entry.tool,
       purpose: entry.purpose,
       success: entry.success,
+      conversationId: entry.conversationId,
       format: entry.format,
       breakGlass: entry.breakGlass,
       source,

@@ -40,7 +40,10 @@ export function reviewBreakGlass(data: AnalysisData, options: BtgOptions): BtgOv
       tool: call.tool,
       purpose: call.purpose,
       signals: call.breakGlass,
-      source: call.source,
+      // selectools: the arguments (and so the signal) are written on the tool_start line.
+      source: call.related[0] ?? call.source,
+      related: call.related.length > 0 ? [call.source, ...call.related.slice(1)] : [],
+      outcome: call.success === null ? 'unknown' : call.success ? 'success' : 'failure',
       status: review ? 'reviewed' : 'pending',
       review,
       history,
