@@ -100,8 +100,7 @@ const scalarTextArb: fc.Arbitrary<string> = fc.oneof(
 
 const wsArb = fc.constantFrom(...WHITESPACE);
 
-/** A JSON text (any value at top level) with random whitespace and spellings. */
-export const jsonTextArb: fc.Arbitrary<string> = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
+const tree = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalarTextArb, tie('array'), tie('object')),
   array: fc.tuple(fc.array(fc.tuple(wsArb, tie('value'), wsArb), { maxLength: 5 }), wsArb).map(([items, ws]) =>
     items.length === 0 ? `[${ws}]` : '[' + items.map(([a, v, b]) => a + v + b).join(',') + ']',
@@ -123,16 +122,25 @@ export const jsonTextArb: fc.Arbitrary<string> = fc.letrec<{ value: string; arra
       }
       return '{' + rendered.join(',') + '}';
     }),
-})).value.chain((text) => wsArb.map((ws) => ws + text + ws));
+}));
+
+/** A JSON text (any value at top level) with random whitespace and spellings. */
+export const jsonTextArb: fc.Arbitrary<string> = tree.value.chain((text) => wsArb.map((ws) => ws + text + ws));
+
+/** A JSON text whose top-level value is an object (as on an audit log line). */
+export const jsonObjectTextArb: fc.Arbitrary<string> = tree.object.chain((text) => wsArb.map((ws) => ws + text + ws));
 
 const MUTATION_CHARS = [',', ']', '[', '}', '{', ':', '"', '\\', 'x', ' ', '\t', '\u0001', '\u001f', '0', '1', '.', 'e', 'E', '-', '+', 'u', 'n', 'N', 'I', '\ufeff', '\u00a0'];
 
-/** A JSON text with one random edit (delete, insert or replace a character): mostly invalid. */
-export const mutatedJsonTextArb: fc.Arbitrary<string> = fc
-  .tuple(jsonTextArb, fc.nat(), fc.nat(2), fc.constantFrom(...MUTATION_CHARS))
-  .map(([text, at, kind, ch]) => {
+/** `texts` with one random edit each (delete, insert or replace a character): mostly invalid. */
+export function mutatedOf(texts: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(texts, fc.nat(), fc.nat(2), fc.constantFrom(...MUTATION_CHARS)).map(([text, at, kind, ch]) => {
     const i = text.length === 0 ? 0 : at % (text.length + 1);
     if (kind === 0) return text.slice(0, i) + text.slice(i + 1);
     if (kind === 1) return text.slice(0, i) + ch + text.slice(i);
     return text.slice(0, i) + ch + text.slice(i + 1);
   });
+}
+
+/** A JSON text with one random edit: mostly invalid. */
+export const mutatedJsonTextArb: fc.Arbitrary<string> = mutatedOf(jsonTextArb);

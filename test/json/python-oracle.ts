@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 
 export type PythonOp =
-  | { op: 'dumps'; sortKeys?: boolean; ensureAscii?: boolean; separators?: [string, string] }
+  | { op: 'dumps'; sortKeys?: boolean; ensureAscii?: boolean; separators?: [string, string]; withoutKey?: string }
   | { op: 'str' }
   | { op: 'loads' };
 
@@ -21,6 +21,8 @@ for line in sys.stdin:
     try:
         value = json.loads(text)
         if op == 'dumps':
+            if opts.get('withoutKey') is not None:
+                value.pop(opts['withoutKey'], None)
             seps = tuple(opts['separators']) if opts.get('separators') else None
             result = json.dumps(value, sort_keys=opts.get('sortKeys', False), ensure_ascii=opts.get('ensureAscii', True), separators=seps, default=str)
         elif op == 'str':

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalWithout } from '../../main/core/json/fast-canonical.js';
+import { parsePyJson } from '../../main/core/json/parse.js';
+import { canonicalPython } from '../../main/core/json/python-dumps.js';
+import { withoutKey, type PyObject } from '../../main/core/json/py-value.js';
+import { auditLineArb } from './audit-line-arbitrary.js';
+import { jsonObjectTextArb, mutatedOf } from './json-text-arbitrary.js';
+import { askPython, propertySeed } from './python-oracle.js';
+
+/**
+ * The slow, obviously-correct answer: parse, drop the key, json.dumps(sort_keys=True).
+ * It reads the text as a reader would, from its UTF-8 bytes (a raw lone surrogate becomes U+FFFD).
+ */
+function slow(text: string, key: string): { canonical: string; removed: string | null } | 'invalid' {
+  let value;
+  try {
+    value = parsePyJson(Buffer.from(text, 'utf8').toString('utf8')).value;
+  } catch {
+    return 'invalid';
+  }
+  if (!(value instanceof Map)) return 'invalid';
+  const removed = value.get(key);
+  return { canonical: canonicalPython(withoutKey(value, key)), removed: typeof removed === 'string' ? removed : null };
+}
+
+function fast(text: string, key: string): { canonical: string; removed: string | null } | null {
+  const r = canonicalWithout(Buffer.from(text, 'utf8'), key);
+  return r && { canonical: r.canonical.toString('latin1'), removed: r.removed };
+}
+
+describe('canonicalWithout', () => {
+  it('produces json.dumps(sort_keys=True) of the entry without _hash, and the _hash value', () => {
+    const line =
+      '{"timestamp": "2026-01-05T10:00:00", "turn_number": 3, "arguments": {"patient_id": "P-1"}, "duration_ms": 145.0, "session_metadata": {"user_role": "nurse", "user_agent": null}, "_previous_hash": "genesis", "_hash": "ab12"}';
+    const r = canonicalWithout(Buffer.from(line), '_hash');
+    expect(r?.removed).toBe('ab12');
+    expect(r?.canonical.toString()).toBe(
+      '{"_previous_hash": "genesis", "arguments": {"patient_id": "P-1"}, "duration_ms": 145.0, "session_metadata": {"user_agent": null, "user_role": "nurse"}, "timestamp": "2026-01-05T10:00:00", "turn_number": 3}',
+    );
+  });
+
+  it('re-serializes compact, raw UTF-8 and odd spellings the way Python would', () => {
+    const line = '{"b":[1E2,-0,1e-7,0.10,"é\\u00E9\\/\u007f\u{1f600}",1e400,NaN],"a":{"z":1,"y":-0.0},"_hash":"h"}\r';
+    expect(fast(line, '_hash')).toEqual({
+      canonical: '{"a": {"y": -0.0, "z": 1}, "b": [100.0, 0, 1e-07, 0.1, "\\u00e9\\u00e9/\\u007f\\ud83d\\ude00", Infinity, NaN]}',
+      removed: 'h',
+    });
+  });
+
+  it('reports an absent key as removed: null', () => {
+    expect(fast('{"b": 1, "a": 2}', '_hash')).toEqual({ canonical: '{"a": 2, "b": 1}', removed: null });
+  });
+
+  it.each([
+    ['duplicate keys', '{"a": 1, "a": 2}'],
+    ['duplicate nested keys', '{"x": {"b": 1, "a": 2, "b": 3}}'],
+    ['duplicate removed key', '{"_hash": "a", "_hash": "b"}'],
+    ['escaped key', '{"\\u0061": 1}'],
+    ['non-ASCII key', '{"é": 1}'],
+    ['removed value not a string', '{"_hash": 5}'],
+    ['removed value with escapes', '{"_hash": "a\\u0062"}'],
+    ['top-level array', '[1, 2]'],
+    ['trailing data', '{"a": 1} x'],
+    ['two objects', '{"a": 1}{"b": 2}'],
+    ['trailing comma', '{"a": 1,}'],
+    ['leading zero', '{"a": 01}'],
+    ['raw control character', '{"a": "x\ty"}'],
+    ['bad escape', '{"a": "\\x"}'],
+    ['truncated line', '{"a": "abc'],
+    ['BOM', '\ufeff{"a": 1}'],
+    ['deep nesting', '{"a": ' + '['.repeat(100) + ']'.repeat(100) + '}'],
+  ])('returns null rather than guess: %s', (_name, text) => {
+    expect(fast(text, '_hash')).toBeNull();
+  });
+
+  it('returns null for invalid UTF-8 and encoded surrogates', () => {
+    for (const bytes of [[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
+      const line = Buffer.concat([Buffer.from('{"a": "'), Buffer.from(bytes), Buffer.from('"}')]);
+      expect(canonicalWithout(line, '_hash'), bytes.join(',')).toBeNull();
+    }
+  });
+
+  it('handles generated audit lines from every writer style (and agrees with CPython)', () => {
+    const seed = propertySeed();
+    // What a reader sees: the line's UTF-8 bytes (a raw lone surrogate cannot be encoded; it
+    // becomes U+FFFD, as it would in a file).
+    const cases = fc.sample(auditLineArb, { numRuns: 500, seed }).map((c) => ({ ...c, line: Buffer.from(c.line, 'utf8').toString('utf8') }));
+    const fastAnswers = cases.map(({ line }) => fast(line, '_hash'));
+    cases.forEach(({ line, entry }, i) => {
+      expect(fastAnswers[i], `seed ${seed}: fast path declined ${line}`).not.toBeNull();
+      expect(fastAnswers[i], `seed ${seed}: ${line}`).toEqual(slow(line, '_hash'));
+      expect(fastAnswers[i]?.removed).toBe((entry as PyObject).get('_hash'));
+    });
+    // And directly against Python: json.dumps(entry without _hash, sort_keys=True).
+    const python = askPython(cases.map(({ line }) => ({ text: line, op: { op: 'dumps', sortKeys: true, withoutKey: '_hash' } })));
+    python.forEach((answer, i) => {
+      expect(answer.ok && answer.text, `seed ${seed}: ${cases[i]!.line}`).toBe(fastAnswers[i]?.canonical);
+    });
+  });
+
+  it('never disagrees with the slow path on adversarial generated objects, and still handles many', () => {
+    const seed = propertySeed();
+    let handled = 0;
+    const texts = fc.sample(jsonObjectTextArb, { numRuns: 1500, seed });
+    for (const text of texts) {
+      const r = fast(text, '_hash');
+      if (r === null) continue;
+      handled++;
+      expect(r, `seed ${seed}: ${JSON.stringify(text)}`).toEqual(slow(text, '_hash'));
+    }
+    // Generated keys are often escaped or non-ASCII (declined by design); the rest must be handled.
+    expect(handled, `seed ${seed}`).toBeGreaterThan(texts.length * 0.1);
+  });
+
+  it('returns null (never a wrong answer) for corrupted objects', () => {
+    const seed = propertySeed();
+    const texts = fc.sample(mutatedOf(jsonObjectTextArb), { numRuns: 2000, seed });
+    for (const text of texts) {
+      const r = fast(text, '_hash');
+      if (r !== null) expect(r, `seed ${seed}: ${JSON.stringify(text)}`).toEqual(slow(text, '_hash'));
+    }
+  });
+
+  it('reuseBuffer returns a view that matches the copying result', () => {
+    const line = Buffer.from('{"b": 2, "a": 1, "_hash": "x"}');
+    const copied = canonicalWithout(line, '_hash')!.canonical.toString();
+    expect(canonicalWithout(line, '_hash', { reuseBuffer: true })!.canonical.toString()).toBe(copied);
+  });
+});
