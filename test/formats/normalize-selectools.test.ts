@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createNormalizer, DEFAULT_BREAK_GLASS_CONFIG } from '../../main/core/formats/normalize/index.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
-import { jsonl, normalizeFiles, normalizeText } from './normalize-helpers.js';
+import { jsonl, normalizeArchive, normalizeFiles, normalizeText } from './normalize-helpers.js';
 
 const SAMPLE_DIR = '/work/shared/samples/selectools-privacy-full';
 const SAMPLE_FILES = ['audit-2026-07-13.jsonl', 'audit-2026-07-14.jsonl', 'audit-2026-07-15.jsonl'].map((name) => ({
@@ -177,6 +177,24 @@ describe('selectools state across lines', () => {
     expect(results[1]?.entry.patient).toBe('P-1');
     expect(results[2]?.entry.patient).toBeNull();
     expect(results[2]?.problems).toHaveLength(1);
+  });
+
+  it("matches the documented tool_error without call_id to its run's open call of that tool", () => {
+    const { results, endFindings } = normalizeArchive('selectools', [
+      {
+        file: 'audit.jsonl',
+        text: jsonl(
+          { event: 'tool_start', run_id: 'r1', call_id: 'c1', tool_name: 'get_lab_results', tool_args: { patient_id: 'P-11' }, ts: '2026-07-13T10:00:00+00:00' },
+          { event: 'tool_start', run_id: 'r2', call_id: 'c2', tool_name: 'get_lab_results', tool_args: { patient_id: 'P-22' }, ts: '2026-07-13T10:00:00.5+00:00' },
+          { event: 'tool_error', run_id: 'r1', tool_name: 'get_lab_results', error: 'timeout', error_type: 'TimeoutError', duration_ms: 30000.0, ts: '2026-07-13T10:00:30+00:00' },
+          { event: 'tool_error', run_id: 'r9', tool_name: 'get_lab_results', error: 'boom', error_type: 'RuntimeError', duration_ms: 1.0, ts: '2026-07-13T10:00:31+00:00' },
+        ),
+      },
+    ]);
+    expect(results[2]?.entry).toMatchObject({ patient: 'P-11', success: false, callRecord: true, callId: null, error: 'TimeoutError: timeout' });
+    expect(results[2]?.problems).toEqual([]);
+    expect(results[3]?.problems).toEqual(['no call_id, and no open get_lab_results call in run "r9" to match it with, so its patient and arguments are unknown']);
+    expect(endFindings.map((f) => f.line)).toEqual([2]);
   });
 
   it('lists calls that started but never reported an outcome when the archive ends', () => {

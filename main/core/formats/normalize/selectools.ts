@@ -41,6 +41,7 @@ const HASHED_VALUE = /^[0-9a-f]{16}$/;
 
 interface OpenCall {
   toolArgs: PyValue;
+  runId: string | null;
   tool: string | null;
   file: string;
   line: number;
@@ -60,15 +61,21 @@ export class SelectoolsReader {
     const runId = reader.label('run_id');
     const callId = reader.label('call_id');
 
-    // tool_end has no tool_args: take them from the tool_start of the same call.
+    // tool_end has no tool_args: take them from the tool_start of the same call. selectools'
+    // documented tool_error has no call_id: it belongs to the latest open call of its run and tool.
+    const finishing = event === 'tool_end' || event === 'tool_error';
+    const tool = reader.label('tool_name');
+    const openKey = finishing ? (callId ?? this.latestOpenCall(runId, tool)) : null;
+    const open = openKey === null ? undefined : this.openCalls.get(openKey);
     let effective: PyObject = root;
-    if (!root.has('tool_args') && callId !== null && (event === 'tool_end' || event === 'tool_error')) {
-      const open = this.openCalls.get(callId);
+    if (finishing && !root.has('tool_args')) {
       if (open) {
         effective = new Map(root);
         effective.set('tool_args', open.toolArgs);
-      } else {
+      } else if (callId !== null) {
         reader.problems.push(`call_id: no tool_start for call "${callId}" earlier in this archive, so its patient and arguments are unknown`);
+      } else {
+        reader.problems.push(`no call_id, and no open ${tool ?? 'tool'} call in run "${runId ?? '?'}" to match it with, so its patient and arguments are unknown`);
       }
     }
     const effectiveReader = effective === root ? reader : reader.withRoot(effective);
@@ -88,7 +95,7 @@ export class SelectoolsReader {
       conversationId: runId,
       callId,
       model,
-      tool: reader.label('tool_name'),
+      tool,
       user: effectiveReader.label('tool_args.user_id', 'user_id'),
       role: effectiveReader.label('tool_args.user_role', 'user_role'),
       patient: effectiveReader.label('tool_args.patient_id', 'patient_id'),
@@ -103,13 +110,20 @@ export class SelectoolsReader {
     scanBreakGlass(effective, ctx.config, ctx.breakGlass);
 
     if (event === 'tool_start' && callId !== null) {
-      remember(this.openCalls, callId, { toolArgs: toolArgs ?? null, tool: fields.tool, file: ctx.location.file, line: ctx.location.line });
-    } else if ((event === 'tool_end' || event === 'tool_error') && callId !== null) {
-      this.openCalls.delete(callId);
+      remember(this.openCalls, callId, { toolArgs: toolArgs ?? null, runId, tool, file: ctx.location.file, line: ctx.location.line });
+    } else if (finishing && openKey !== null) {
+      this.openCalls.delete(openKey);
     } else if (event === 'run_end' && runId !== null) {
       this.runModels.delete(runId);
     }
     return { fields, time: reader.time('ts') };
+  }
+
+  /** The call id of the most recently started open call of this run and tool. */
+  private latestOpenCall(runId: string | null, tool: string | null): string | null {
+    let found: string | null = null;
+    for (const [id, call] of this.openCalls) if (call.runId === runId && call.tool === tool) found = id;
+    return found;
   }
 
   /** Calls that started and never reported an outcome, in the order they started. */
