@@ -9,11 +9,13 @@ import { FINDING_SEVERITY } from '../../../shared/findings.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
 import { detectFormat, timestampPath } from '../formats/detect.js';
-import { getAtPath } from '../formats/field-path.js';
+import { getAtPath, splitFieldPath } from '../formats/field-path.js';
+import { canonicalWithout } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
-import { pyTypeName, type PyObject } from '../json/py-value.js';
+import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
 import { timestampMs } from '../time/parse-timestamp.js';
+import { canonicalTopLevelString, UNSURE } from './canonical-fields.js';
 import { ChainVerifier, type FirstLinkRule, type LinkRecord } from './chain-verifier.js';
 
 export interface TimePoint {
@@ -62,11 +64,18 @@ export interface FileVerifierOptions {
   mapping?: GenericMapping;
   /** How the first entry's link is judged; default deferred to the series check. */
   firstLink?: FirstLinkRule;
+  /**
+   * Callers that need each entry's parsed value (the store) set this. Without it, chains hashed
+   * over all fields in python-json form are verified straight from the line bytes where possible.
+   */
+  needValues?: boolean;
 }
 
 /** What one line yielded. */
 export interface LineOutcome {
-  /** The parsed entry, when the line is a JSON object. */
+  /** The line is an entry (a JSON object). */
+  entry: boolean;
+  /** The parsed entry; null for a line that is not an entry, or one verified on the fast path (values not wanted). */
   value: PyObject | null;
   findings: Finding[];
 }
@@ -92,6 +101,7 @@ export class FileVerifier {
   private readonly findings: Finding[] = [];
   private readonly seenFields = new Set<string>();
   private trackFields = true;
+  private fast = false;
   private entries = 0;
   private lines = 0;
   private physicalLines = 0;
@@ -121,6 +131,10 @@ export class FileVerifier {
     this.lines++;
     this.physicalLines = raw.line;
     const byteEnd = raw.byteOffset + raw.byteLength + (raw.terminated ? 1 : 0);
+    if (this.fast && !raw.tooLong) {
+      const outcome = this.acceptFast(raw, byteEnd);
+      if (outcome) return outcome;
+    }
     const problem = this.decodeProblem(raw);
     let value: PyObject | null = null;
     let duplicateKeys: string[] = [];
@@ -148,7 +162,7 @@ export class FileVerifier {
       if (this.chain) this.chain.interrupt(raw.line, byteEnd);
       else this.sawUnreadableBeforeChain = true;
       this.findings.push(...findings);
-      return { value: null, findings };
+      return { entry: false, value: null, findings };
     }
 
     this.entries++;
@@ -163,7 +177,31 @@ export class FileVerifier {
       if (this.timePath) this.checkTime(value, raw.line, findings);
     }
     this.findings.push(...findings);
-    return { value, findings };
+    return { entry: true, value, findings };
+  }
+
+  /**
+   * The fast path: canonical bytes straight from the line (A's canonicalWithout), link and time read
+   * from them. Null when it cannot vouch for the answer; the line then takes the full parse.
+   */
+  private acceptFast(raw: RawLine, byteEnd: number): LineOutcome | null {
+    const spec = this.spec as ChainSpec;
+    const result = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true });
+    if (!result) return null;
+    const previous = canonicalTopLevelString(result.canonical, spec.previousHashField);
+    if (previous === UNSURE) return null;
+    let time: string | null = null;
+    if (this.timePath !== null) {
+      const found = canonicalTopLevelString(result.canonical, this.timePath);
+      if (found === UNSURE) return null;
+      time = found;
+    }
+    const record: LinkRecord = { line: raw.line, storedHash: result.removed, previousHash: previous, computedHash: sha256Hex(result.canonical) };
+    this.entries++;
+    const findings = (this.chain as ChainVerifier).accept(record, byteEnd);
+    if (time !== null) this.checkTimeValue(time, raw.line, findings);
+    if (findings.length > 0) this.findings.push(...findings);
+    return { entry: true, value: null, findings };
   }
 
   /** Records that the input ended at physical line `physicalLines` (counting trailing blank lines). */
@@ -209,6 +247,13 @@ export class FileVerifier {
     if (this.chain && this.sawUnreadableBeforeChain) this.chain.interrupt(0);
     this.timePath = timestampPath(format, this.options.mapping);
     this.trackFields = this.spec === null || this.spec.covered !== 'all-but-hash';
+    // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
+    this.fast =
+      !this.options.needValues &&
+      this.spec !== null &&
+      this.spec.covered === 'all-but-hash' &&
+      this.spec.canonical === 'python-json' &&
+      (this.timePath === null || splitFieldPath(this.timePath).length === 1);
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {
@@ -231,7 +276,10 @@ export class FileVerifier {
   }
 
   private checkTime(value: PyObject, line: number, findings: Finding[]): void {
-    const raw = getAtPath(value, this.timePath as string);
+    this.checkTimeValue(getAtPath(value, this.timePath as string), line, findings);
+  }
+
+  private checkTimeValue(raw: PyValue | undefined, line: number, findings: Finding[]): void {
     const ms = timestampMs(raw);
     if (ms === null) return; // the normalizer reports unusable timestamps (bad-timestamp)
     const point: TimePoint = { ms, raw: typeof raw === 'string' ? raw : String(raw), line };

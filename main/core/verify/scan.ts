@@ -10,7 +10,7 @@ import type { SourceLocation } from '../../../shared/entry.js';
 import type { FileReport, VerifyReport } from '../../../shared/verification.js';
 import { chainSpecFor, describeCoverage, sha256Hex } from '../formats/chain-spec.js';
 import type { PyObject } from '../json/py-value.js';
-import { collectArchiveFiles, type ArchiveFile } from '../reader/archive-files.js';
+import { collectArchiveFiles, compareNatural, type ArchiveFile } from '../reader/archive-files.js';
 import { readLines } from '../reader/read-lines.js';
 import { checkAnchors, hasAnchor, type AnchorExpectation, type ArchiveEnd } from './anchors.js';
 import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
@@ -149,8 +149,8 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
   }
   for (const report of reports) await options.onFileDone?.(report);
 
-  const order = new Map(reports.map((r, i) => [r.path, i]));
-  findings.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0));
+  // Files are read in natural path order; a missing day's file-gap sorts into its place among them.
+  findings.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : compareNatural(a.file, b.file)));
   const verdict = computeVerdict(reports, findings, { anchored });
   const result: ScanResult = { files: reports, findings, verdict, anchored, unopened: collected.unopened };
   if (collected.skipped.length > 0) result.skipped = collected.skipped;
@@ -185,7 +185,7 @@ async function peekFormat(file: ArchiveFile, mapping?: GenericMapping): Promise<
     for await (const batch of reader) {
       for (const line of batch) {
         const outcome = verifier.acceptLine(line);
-        if (outcome.value || ++seen > 1000) {
+        if (outcome.entry || ++seen > 1000) {
           const span = verifier.finish();
           return span.format ? { format: span.format, reason: span.formatReason ?? '' } : null;
         }
@@ -224,17 +224,17 @@ async function scanFileInParallel(
 
 async function scanFileSequentially(file: ArchiveFile, context: FileContext): Promise<{ span: VerifiedSpan; sha256: string | null }> {
   const { options } = context;
-  const verifier = new FileVerifier({ file: file.path, format: options.format, mapping: options.mapping });
+  const verifier = new FileVerifier({ file: file.path, format: options.format, mapping: options.mapping, needValues: options.onRecord !== undefined });
   const reader = readLines(file, { signal: options.signal, onBytes: context.progress });
   let step = await reader.next();
   while (!step.done) {
     for (const line of step.value) {
       const outcome = verifier.acceptLine(line);
       context.emit(outcome.findings);
-      if (outcome.value) {
+      if (outcome.entry) {
         context.countEntry();
         const format = verifier.detectedFormat;
-        if (options.onRecord && format) {
+        if (options.onRecord && format && outcome.value) {
           await options.onRecord({
             value: outcome.value,
             format,
@@ -250,7 +250,7 @@ async function scanFileSequentially(file: ArchiveFile, context: FileContext): Pr
   verifier.setPhysicalLines(summary.physicalLines);
   if (summary.error !== null) {
     const where = summary.errorLine !== null ? `at line ${summary.errorLine}` : 'before the first line';
-    const finding = makeFinding('unreadable', file.path, summary.errorLine, `The file could not be read completely: ${summary.error}. Reading stopped ${where}; the lines before it were checked.`);
+    const finding = makeFinding('unreadable', file.path, null, `The file could not be read completely: ${summary.error}. Reading stopped ${where}; the lines before it were checked.`);
     verifier.addFinding(finding);
     context.emit([finding]);
   }

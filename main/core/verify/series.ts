@@ -4,7 +4,7 @@
  * hash (continuity-break otherwise), the series' first entry must start at genesis, and a missing
  * day is a file-gap. A single file is a series of one.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../../../shared/findings.js';
 import type { ChainSpec } from '../formats/chain-spec.js';
 import { makeFinding, type VerifiedSpan } from './file-verifier.js';
@@ -98,6 +98,14 @@ export function checkSeries(members: readonly SeriesMember[]): Finding[] {
   return findings;
 }
 
+/** The name a missing day's file would have, following the pattern of `neighbour`. */
+function missingFileName(neighbour: string, dayMs: number): string {
+  return join(dirname(neighbour), basename(neighbour).replace(DATE_IN_NAME, day(dayMs)));
+}
+
+/** Individual findings for up to this many missing days in one gap; longer gaps get one finding. */
+const MAX_GAP_FINDINGS = 31;
+
 function checkGaps(group: readonly SeriesMember[], continuous: ReadonlySet<SeriesMember> | null): Finding[] {
   const findings: Finding[] = [];
   let previous: { member: SeriesMember; date: number } | null = null;
@@ -106,21 +114,22 @@ function checkGaps(group: readonly SeriesMember[], continuous: ReadonlySet<Serie
     if (date === null) continue;
     if (previous && date - previous.date > DAY_MS) {
       const missingDays = Math.round((date - previous.date) / DAY_MS) - 1;
-      const from = day(previous.date + DAY_MS);
-      const to = day(date - DAY_MS);
-      const which = missingDays === 1 ? `No file for ${from}` : `No files for the ${missingDays} days ${from} to ${to}`;
+      const between = `between ${basename(previous.member.path)} and ${basename(member.path)}`;
       const chainHeld = continuous?.has(member) ?? false;
-      findings.push(
-        makeFinding(
-          'file-gap',
-          member.path,
-          null,
-          chainHeld
-            ? `${which} (between ${basename(previous.member.path)} and ${basename(member.path)}), but the hash chain continues across the gap, so no chained entries are missing: most likely days without activity.`
-            : `${which} (between ${basename(previous.member.path)} and ${basename(member.path)}): that day's log may have been removed.`,
-          chainHeld ? { severity: 'info' } : {},
-        ),
-      );
+      const consequence = chainHeld
+        ? 'but the hash chain continues across the gap, so no chained entries are missing: most likely a day without activity.'
+        : "that day's log may have been removed.";
+      const extra = chainHeld ? { severity: 'info' as const } : {};
+      if (missingDays <= MAX_GAP_FINDINGS) {
+        for (let d = 1; d <= missingDays; d++) {
+          const missing = previous.date + d * DAY_MS;
+          findings.push(makeFinding('file-gap', missingFileName(member.path, missing), null, `No file for ${day(missing)} (${between}): ${consequence}`, extra));
+        }
+      } else {
+        const from = day(previous.date + DAY_MS);
+        const to = day(date - DAY_MS);
+        findings.push(makeFinding('file-gap', member.path, null, `No files for the ${missingDays} days ${from} to ${to} (${between}): ${consequence}`, extra));
+      }
     }
     previous = { member, date };
   }
