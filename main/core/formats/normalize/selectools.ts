@@ -113,7 +113,8 @@ export class SelectoolsReader {
       remember(this.openCalls, callId, { toolArgs: toolArgs ?? null, runId, tool, file: ctx.location.file, line: ctx.location.line });
     } else if (finishing && openKey !== null) {
       this.openCalls.delete(openKey);
-    } else if (event === 'run_end' && runId !== null) {
+    } else if ((event === 'run_end' || event === 'error') && runId !== null) {
+      // An error event is unrecoverable: the run is over either way.
       this.runModels.delete(runId);
     }
     return { fields, time: reader.time('ts') };
