@@ -17,13 +17,17 @@ interface Task {
   reject: (error: Error) => void;
 }
 
-/** Under vitest the sources are TypeScript: run the worker through tsx there. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './verify-range-worker.ts' : './verify-range-worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+/**
+ * The compiled worker, or under vitest (TypeScript sources) the .ts entry through tsx: execArgv
+ * `--import tsx` does not reach worker threads on Node 20, so a bootstrap registers tsx first.
+ */
+function startWorker(): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./verify-range-worker.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  return new Worker(new URL('./verify-range-worker.js', import.meta.url));
 }
 
 export class VerifyPool implements ParallelVerifier {
@@ -65,8 +69,7 @@ export class VerifyPool implements ParallelVerifier {
   }
 
   private spawn(): Worker {
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, { execArgv });
+    const worker = startWorker();
     this.all.push(worker);
     worker.on('message', (message: RangeWorkerMessage) => {
       const task = this.running.get(worker);
