@@ -4,7 +4,7 @@ import { JsonSyntaxError, parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import type { PyObject } from '../../main/core/json/py-value.js';
 import { jsonTextArb, mutatedJsonTextArb } from './json-text-arbitrary.js';
-import { compareWithPython, propertySeed } from './python-oracle.js';
+import { askPython, compareWithPython, propertySeed } from './python-oracle.js';
 
 function parseError(text: string): JsonSyntaxError {
   try {
@@ -86,7 +86,7 @@ describe('parsePyJson rejects what json.loads rejects, with Python-style message
     ['"abc', /^Unterminated string starting at/, 1],
     ['"a\tb"', /^Invalid control character at/, 3],
     ['"\\x"', /^Invalid \\escape/, 2],
-    ['"\\u12g4"', /^Invalid \\uXXXX escape/, 2],
+    ['"\\u12g4"', /^Invalid \\uXXXX escape/, 3],
     ["{'a': 1}", /^Expecting property name/, 2],
     ['\ufeff{}', /^Unexpected UTF-8 BOM/, 1],
     ['[1]\u00a0', /^Extra data/, 4],
@@ -121,5 +121,27 @@ describe('parsePyJson agrees with CPython json.loads on generated texts', () => 
     const texts = fc.sample(mutatedJsonTextArb, { numRuns: 600, seed });
     const mismatches = compareWithPython(texts, { op: 'dumps', sortKeys: true }, (t) => canonicalPython(parsePyJson(t).value));
     expect(mismatches.slice(0, 3), `seed ${seed}, ${mismatches.length} mismatches`).toEqual([]);
+  });
+
+  it('reports the same error message and position as CPython for rejected texts', () => {
+    const seed = propertySeed();
+    const texts = fc.sample(mutatedJsonTextArb, { numRuns: 1500, seed });
+    const answers = askPython(texts.map((text) => ({ text, op: { op: 'loads' } })));
+    const differences: Array<{ text: string; python: string; ours: string }> = [];
+    texts.forEach((text, i) => {
+      const answer = answers[i]!;
+      if (answer.ok) return;
+      const python = answer.error.replace(/^JSONDecodeError: /, '');
+      // CPython 3.13 reworded trailing-comma errors; we keep the 3.11/3.12 wording.
+      if (python.startsWith('Illegal trailing comma')) return;
+      let ours = 'accepted';
+      try {
+        parsePyJson(text);
+      } catch (e) {
+        ours = (e as Error).message;
+      }
+      if (ours !== python) differences.push({ text, python, ours });
+    });
+    expect(differences.slice(0, 3), `seed ${seed}, ${differences.length} differences`).toEqual([]);
   });
 });

@@ -146,10 +146,12 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
           case 0x72: out += '\r'; break;
           case 0x74: out += '\t'; break;
           case 0x75: {
+            // Like CPython, the four hex digits must be followed by at least one more character.
+            if (i + 6 >= text.length) fail('Invalid \\uXXXX escape', i + 1);
             let code = 0;
             for (let k = 2; k < 6; k++) {
               const h = i + k < text.length ? hexValue(text.charCodeAt(i + k)) : -1;
-              if (h < 0) fail('Invalid \\uXXXX escape', i);
+              if (h < 0) fail('Invalid \\uXXXX escape', i + 1);
               code = code * 16 + h;
             }
             // Surrogate halves are kept as-is: an escaped pair becomes the same two UTF-16 units
