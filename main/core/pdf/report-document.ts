@@ -305,22 +305,30 @@ export class ReportDocument {
    */
   signatureBlock(signature: SignatureAppearance | null): number[] | null {
     const { doc } = this;
-    const lines = signature
-      ? [
-          `Signed by ${signature.signer.commonName}${signature.signer.organization ? `, ${signature.signer.organization}` : ''}`,
-          `Reason: ${signature.reason}`,
-          `Location: ${signature.location}`,
-          `Signed at: ${formatUtc(signature.signedAt)}`,
-          `Certificate SHA-256: ${signature.signer.fingerprintSha256}`,
-          signature.signer.selfSigned
-            ? 'Self-signed identity: the signature proves this document is unchanged since signing. Confirm the fingerprint above with the signer to know who signed it.'
-            : `Issued by: ${signature.signer.issuer}`,
-        ]
-      : ['This report is not digitally signed: nothing but the attached evidence shows it is unchanged. Re-export it with a signing identity for a tamper-evident copy.'];
     const width = this.contentWidth;
-    doc.font('Sans').fontSize(8.5);
-    const textHeight = lines.reduce((sum, line) => sum + doc.heightOfString(line, { width: width - 24 }) + 2, 0);
-    const height = textHeight + 34;
+    const labelWidth = 84;
+    const valueWidth = width - 24 - labelWidth;
+    const rows: Array<[string, string, boolean]> = signature
+      ? [
+          ['Signed by', `${signature.signer.commonName}${signature.signer.organization ? `, ${signature.signer.organization}` : ''}`, false],
+          ['Reason', signature.reason, false],
+          ['Location', signature.location, false],
+          ['Signed at', formatUtc(signature.signedAt), false],
+          ['Certificate', signature.signer.selfSigned ? 'Self-signed (issued by the signer)' : signature.signer.issuer, false],
+          ['SHA-256', signature.signer.fingerprintSha256, true],
+        ]
+      : [];
+    const note = signature
+      ? signature.signer.selfSigned
+        ? 'The signature proves this document is unchanged since signing. The certificate is self-signed: confirm its SHA-256 fingerprint with the signer to know who signed.'
+        : 'The signature proves this document is unchanged since signing and identifies the signer through the issuing certificate authority.'
+      : 'This report is not digitally signed: nothing but the attached evidence shows it is unchanged. Export it again with a signing identity for a tamper-evident copy.';
+    const heightOf = (text: string, mono: boolean, w: number) => {
+      doc.font(mono ? 'Mono' : 'Sans').fontSize(8.5);
+      return doc.heightOfString(text, { width: w });
+    };
+    const rowsHeight = rows.reduce((sum, [, value, mono]) => sum + heightOf(value, mono, valueWidth) + 2, 0);
+    const height = 30 + rowsHeight + heightOf(note, false, width - 24) + 16;
     this.ensureSpace(height + 20);
     doc.moveDown(0.8);
     const top = doc.y;
@@ -331,12 +339,13 @@ export class ReportDocument {
       .fontSize(10)
       .fillColor(tone)
       .text(signature ? 'Digital signature (PAdES)' : 'Not signed', MARGIN.left + 12, top + 10, { width: width - 24 });
-    doc.moveDown(0.3);
-    doc.font('Sans').fontSize(8.5).fillColor(COLORS.text);
-    for (const line of lines) {
-      doc.text(line, MARGIN.left + 12, doc.y, { width: width - 24 });
-      doc.moveDown(0.15);
+    let y = top + 28;
+    for (const [label, value, mono] of rows) {
+      doc.font('Sans-Bold').fontSize(8.5).fillColor(COLORS.muted).text(label, MARGIN.left + 12, y, { width: labelWidth - 6 });
+      doc.font(mono ? 'Mono' : 'Sans').fontSize(8.5).fillColor(COLORS.text).text(value, MARGIN.left + 12 + labelWidth, y, { width: valueWidth });
+      y += heightOf(value, mono, valueWidth) + 2;
     }
+    doc.font('Sans').fontSize(8.5).fillColor(COLORS.muted).text(note, MARGIN.left + 12, y + 6, { width: width - 24 });
     doc.x = MARGIN.left;
     doc.y = top + height + 6;
     if (!signature) return null;
