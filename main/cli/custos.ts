@@ -6,10 +6,6 @@ import { register as registerVerify } from './verify.js';
 import { register as registerSeal } from './seal.js';
 import { register as registerCertify } from './certify.js';
 import { register as registerVerifyReport } from './verify-report.js';
-import { register as registerQuery } from './query.js';
-import { register as registerStats } from './stats.js';
-import { register as registerIndex } from './save-index.js';
-import { register as registerGenerate } from './generate.js';
 
 const program = new Command()
   .name('custos')
@@ -22,7 +18,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerQuery, registerStats, registerIndex, registerGenerate];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);
