@@ -81,12 +81,13 @@ describe('generic (user-mapped JSONL)', () => {
         { event: { time: '2025-07-06T14:23:01Z' }, result: { status: 200 } },
         { event: { time: '2025-07-06T14:23:02Z' }, result: { status: 'DENIED' } },
         { event: { time: '2025-07-06T14:23:03Z' }, result: {} },
-        { event: { time: '2025-07-06T14:23:04Z' }, result: { status: 200.0 } },
-      ),
+        { event: { time: '2025-07-06T14:23:04Z' }, result: { status: 'ok' } },
+      ) + '{"event": {"time": "2025-07-06T14:23:05Z"}, "result": {"status": 200.0}}\n',
       'app.jsonl',
       { mapping },
     );
-    expect(results.map((r) => r.entry.success)).toEqual([true, false, null, true]);
+    // 'ok' is not listed in this mapping's successValues; the Python float 200.0 equals the listed 200.
+    expect(results.map((r) => r.entry.success)).toEqual([true, false, null, false, true]);
   });
 
   it('defaults successValues to true, "success" and "ok"', () => {
