@@ -6,6 +6,14 @@ import { register as registerVerify } from './verify.js';
 import { register as registerSeal } from './seal.js';
 import { register as registerCertify } from './certify.js';
 import { register as registerVerifyReport } from './verify-report.js';
+import { register as registerQuery } from './query.js';
+import { register as registerStats } from './stats.js';
+import { register as registerIndex } from './save-index.js';
+import { register as registerGenerate } from './generate.js';
+import { register as registerReportAccess } from './report-access.js';
+import { register as registerRetention } from './retention.js';
+import { register as registerBtg } from './btg.js';
+import { register as registerAlerts } from './alerts.js';
 
 const program = new Command()
   .name('custos')
@@ -18,7 +26,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);

@@ -20,13 +20,21 @@ interface Pending {
   onProgress?: (progress: OpenProgress) => void;
 }
 
-/** Where the worker's entry is: compiled JS next to this file, or the TypeScript source under tsx (tests). */
-function workerEntry(): { url: URL; execArgv: string[] } {
+/**
+ * Starts the worker: the compiled JS next to this file, or — when running from TypeScript source
+ * (tests) — the .ts entry through tsx. `execArgv: ['--import', 'tsx']` does not reach worker
+ * threads on Node 20, so the source entry is loaded by a tiny bootstrap that registers tsx first.
+ */
+function startWorker(): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./db-worker.ts', here), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./db-worker.ts', here).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(bootstrap, { eval: true });
+  }
   const compiled = new URL('./db-worker.js', here);
   if (!existsSync(fileURLToPath(compiled))) throw new Error(`The database worker is missing at ${fileURLToPath(compiled)}: run npm run build:main.`);
-  return { url: compiled, execArgv: [] };
+  return new Worker(compiled);
 }
 
 export class DbClient {
@@ -36,8 +44,7 @@ export class DbClient {
   private exited: Error | null = null;
 
   constructor() {
-    const entry = workerEntry();
-    this.worker = new Worker(entry.url, { execArgv: entry.execArgv });
+    this.worker = startWorker();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker failed: ${error.message}` })));
     this.worker.on('exit', (code) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker stopped (exit code ${code}).` })));

@@ -22,8 +22,13 @@ export interface OpenContext {
   progressIntervalMs?: number;
 }
 
-/** Jobs bigger than this rebuild the secondary indexes once at the end instead of maintaining them per row. */
-const BULK_LOAD_BYTES = 32 * 1024 * 1024;
+/**
+ * Jobs bigger than this rebuild the secondary indexes once at the end instead of maintaining them
+ * per row (about 4× faster), unless the index already holds much more than the job adds.
+ */
+const BULK_LOAD_BYTES = 8 * 1024 * 1024;
+/** Rough bytes of evidence per indexed entry, to compare a job with what is already indexed. */
+const BYTES_PER_ENTRY_ESTIMATE = 400;
 
 export async function openArchives(
   db: Database,
@@ -35,6 +40,7 @@ export async function openArchives(
   if (job.mode === 'replace') clearIndex(db);
 
   const writer = new EntryWriter(db);
+  const existingEntries = Number(db.exec('SELECT count(*) FROM entries')[0]?.values[0]?.[0] ?? 0);
   const fileIds = new Map<string, number>();
   const normalizers = new Map<FormatId, Normalizer>();
   const ownFindings: Finding[] = [];
@@ -101,7 +107,7 @@ export async function openArchives(
   const onProgress = (progress: ScanProgress): void => {
     bytes = { read: progress.archiveBytesRead, total: progress.archiveBytesTotal };
     currentFile = progress.file;
-    if (!bulk && progress.archiveBytesTotal > BULK_LOAD_BYTES) {
+    if (!bulk && progress.archiveBytesTotal > BULK_LOAD_BYTES && progress.archiveBytesTotal > existingEntries * BYTES_PER_ENTRY_ESTIMATE) {
       writer.flush();
       dropEntryIndexes(db);
       bulk = true;

@@ -11,12 +11,20 @@ import { rereadEntries } from './reread.js';
 
 export type { TimelineLine };
 
-export type DescribeEntry = (raw: string, row: EntryRow) => { argsText: string | null; resultText: string | null };
+export interface EntryText {
+  argsText: string | null;
+  resultText: string | null;
+  /** The duration as the writer wrote it (e.g. Python's "145.0"), when known. */
+  durationText?: string | null;
+}
 
-export function formatTimelineLine(row: EntryRow, argsText: string | null, resultText: string | null): string {
+export type DescribeEntry = (raw: string, row: EntryRow) => EntryText;
+
+export function formatTimelineLine(row: EntryRow, argsText: string | null, resultText: string | null, durationText?: string | null): string {
   const status = row.success === true ? '✅' : row.success === false ? '❌' : '❔';
   const turn = row.turn === null ? '?' : String(row.turn);
-  const duration = row.durationMs === null ? '' : ` [${row.durationMs}ms]`;
+  const shownDuration = durationText ?? (row.durationMs === null ? null : String(row.durationMs));
+  const duration = shownDuration === null ? '' : ` [${shownDuration}ms]`;
   const tool = row.tool ?? row.eventType;
   return `[Turn ${turn}] ${status} ${tool}(${argsText ?? ''}) → ${resultText ?? ''}${duration}`;
 }
@@ -25,7 +33,7 @@ export async function conversationTimeline(db: Database, conversationId: string,
   const rows = conversationEntries(db, conversationId);
   const reads = await rereadEntries(db, rows);
   return reads.map(({ row, raw, check }) => {
-    let text: { argsText: string | null; resultText: string | null } = { argsText: null, resultText: null };
+    let text: EntryText = { argsText: null, resultText: null };
     let problem = check.problem;
     if (raw !== '') {
       try {
@@ -34,7 +42,7 @@ export async function conversationTimeline(db: Database, conversationId: string,
         problem ??= `${row.source.file}:${row.source.line} could not be read back: ${(error as Error).message}`;
       }
     }
-    const line: TimelineLine = { entryId: row.id, file: row.source.file, line: row.source.line, text: formatTimelineLine(row, text.argsText, text.resultText) };
+    const line: TimelineLine = { entryId: row.id, file: row.source.file, line: row.source.line, text: formatTimelineLine(row, text.argsText, text.resultText, text.durationText) };
     if (problem !== undefined) line.problem = problem;
     return line;
   });

@@ -190,8 +190,9 @@ export class EntryWriter {
   }
 }
 
+/** A Buffer is a Uint8Array: sql.js binds it as a blob without another copy in JS. */
 function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  return Buffer.from(hex, 'hex');
 }
 
 /** Registers a file about to be indexed (or re-indexed: its old entries and findings go). Returns its id. */
