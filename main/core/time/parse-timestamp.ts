@@ -97,11 +97,16 @@ function fromIso(text: string, raw: string): TimestampResult {
     const offMicros = ofrac === undefined ? 0 : Number(ofrac.padEnd(6, '0'));
     offsetMs = (sign === '-' ? -1 : 1) * (((offHours * 60 + offMinutes) * 60 + offSeconds) * 1000 + offMicros / 1000);
   }
+  const ms = Math.floor(utcMillis(year, month, day, hour, minute, second, millis) - offsetMs);
+  return { ms, naive: zulu === undefined && sign === undefined, dateOnly: h === undefined };
+}
+
+function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
   // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
   const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
   date.setUTCFullYear(year);
-  const ms = Math.floor(date.getTime() - offsetMs);
-  return { ms, naive: zulu === undefined && sign === undefined, dateOnly: h === undefined };
+  return date.getTime();
 }
 
 function daysInMonth(year: number, month: number): number {
