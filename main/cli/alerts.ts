@@ -10,7 +10,7 @@ import { reviewBreakGlass } from '../core/analyses/btg.js';
 import { rulesConfigSchema, rulesConfigStore } from '../core/analyses/rules-config.js';
 import { alertAcks, btgReviews, recordAlertAck } from '../core/journal/decisions.js';
 import { addSourceOptions, runCommand, type SourceOptions } from './open-session.js';
-import { collect, iso, loadArchives, openJournal, parseTime, parseTimeZone, printJson, settingsFrom, table, UsageError, where } from './analysis-input.js';
+import { collect, iso, loadArchives, openJournal, parseTime, parseTimeZone, printJson, settingsFrom, UsageError, where } from './analysis-input.js';
 
 interface AlertsOptions extends SourceOptions {
   rules?: string;
