@@ -88,6 +88,14 @@ describe('chained (lesson AuditEntry + hash chain)', () => {
     expect(missing?.timestampError).toBe('no "timestamp" field');
   });
 
+  it('reads a call trigger and purpose kept in a context object', () => {
+    const [result] = normalizeText(
+      'chained',
+      '{"timestamp": "2025-07-06T14:23:01+00:00", "user_id": "u", "tool_name": "t", "success": true, "context": {"call_trigger": "proactive", "access_purpose": "billing"}}\n',
+    );
+    expect(result?.entry).toMatchObject({ trigger: 'proactive', purpose: 'billing' });
+  });
+
   it('reads numeric ids as their Python str()', () => {
     const [result] = normalizeText('chained', '{"timestamp": "2025-07-06T14:23:01+00:00", "user_id": 98765, "arguments": {"patient_id": 1486}, "success": true}\n');
     expect(result?.entry).toMatchObject({ user: '98765', patient: '1486' });
