@@ -90,6 +90,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const MINUS = 0x2d;
 
+/** A run of string characters that need no attention (sticky: matches at lastIndex, possibly empty). */
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+
 function isDigit(unit: number): boolean {
   return unit >= 0x30 && unit <= 0x39;
 }
@@ -126,6 +129,10 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
     let chunkStart = i;
     let out = '';
     for (;;) {
+      // Skip the run of ordinary characters natively; stop at a quote, backslash or control char.
+      PLAIN_RUN.lastIndex = i;
+      PLAIN_RUN.test(text);
+      i = PLAIN_RUN.lastIndex;
       if (i >= text.length) fail('Unterminated string starting at', start);
       const unit = text.charCodeAt(i);
       if (unit === QUOTE) {

@@ -34,6 +34,10 @@ const SHORT_ESCAPES: Record<number, string> = {
   0x0c: '\\f',
 };
 
+const NEEDS_ASCII_ESCAPE = /[^\u0020\u0021\u0023-\u005b\u005d-\u007e]/;
+const NEEDS_UNICODE_ESCAPE = /[\u0000-\u001f"\\]/;
+const SURROGATE = /[\ud800-\udfff]/;
+
 function escapeUnit(unit: number): string {
   return SHORT_ESCAPES[unit] ?? hex4(unit);
 }
@@ -42,6 +46,7 @@ function escapeUnit(unit: number): string {
 // escape; lone surrogates are single units and stay \udXXX, also as in Python.
 /** `json.dumps(s)` with ensure_ascii=True, including the quotes. */
 export function pythonJsonStringAscii(s: string): string {
+  if (!NEEDS_ASCII_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let chunkStart = 0;
   for (let i = 0; i < s.length; i++) {
@@ -56,6 +61,7 @@ export function pythonJsonStringAscii(s: string): string {
 
 /** `json.dumps(s, ensure_ascii=False)`: only ", \ and C0 controls are escaped. */
 export function pythonJsonStringUnicode(s: string): string {
+  if (!NEEDS_UNICODE_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let chunkStart = 0;
   for (let i = 0; i < s.length; i++) {
@@ -70,7 +76,10 @@ export function pythonJsonStringUnicode(s: string): string {
 
 /** Key order for sort_keys=True: Python sorts by code point. */
 export function sortedPythonKeys(obj: PyObject): string[] {
-  return [...obj.keys()].sort(compareCodePoints);
+  const keys = [...obj.keys()];
+  // Without surrogates, UTF-16 unit order (the default sort) is code point order.
+  for (const key of keys) if (SURROGATE.test(key)) return keys.sort(compareCodePoints);
+  return keys.sort();
 }
 
 export function pythonDumps(value: PyValue, options: PythonDumpsOptions = {}): string {
