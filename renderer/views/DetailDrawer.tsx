@@ -25,7 +25,7 @@ export function DetailDrawer() {
   return (
     <aside className="drawer" role="dialog" aria-modal="false" aria-label="Entry detail" data-testid="detail-drawer">
       <div className="drawer-header">
-        <h2>Entry {row ? `${row.source.line} of ${row.source.file.split(/[\\/]/).pop()}` : ''}</h2>
+        <h2>{row ? `Line ${row.source.line} of ${row.source.file.split(/[\\/]/).pop()}` : 'Entry'}</h2>
         <button ref={closeButton} className="icon-button" aria-label="Close entry detail" onClick={close}>
           ×
         </button>

@@ -26,8 +26,8 @@ export function Histogram() {
     if (!element || !histogram || histogram.buckets.length === 0) return;
     const { buckets, bucketMs } = histogram;
     const xs = buckets.map((bucket) => bucket.startMs);
-    const counts = buckets.map((bucket) => bucket.count);
-    // Zero-failure buckets draw nothing rather than a flat red line along the axis.
+    const counts = buckets.map((bucket) => (bucket.count > 0 ? bucket.count : null));
+    // Empty buckets draw nothing rather than a flat red line along the axis.
     const failures = buckets.map((bucket) => (bucket.failures > 0 ? bucket.failures : null));
     const accent = cssColor(element, '--accent', '#3b82f6');
     const danger = cssColor(element, '--danger', '#dc2626');

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { FINDING_EXPLANATIONS } from '../../shared/findings';
 import type { FindingRow } from '../../shared/query';
 import { baseName, formatCount } from '../format';
@@ -130,8 +130,6 @@ function FindingDetail({ finding }: { finding: FindingRow }) {
   const loading = useCustos((state) => state.contextLoading);
   const error = useCustos((state) => state.contextError);
   const select = useCustos((state) => state.selectFinding);
-  const highlighted = useRef<HTMLTableRowElement>(null);
-  useEffect(() => highlighted.current?.scrollIntoView({ block: 'nearest' }), [context]);
 
   return (
     <article className="finding-detail-panel" aria-label="Finding detail" data-testid="finding-detail">
@@ -182,7 +180,7 @@ function FindingDetail({ finding }: { finding: FindingRow }) {
             <table className="context-lines" aria-label="Raw lines around the finding">
               <tbody>
                 {context.lines.map((line) => (
-                  <tr key={line.line} ref={line.line === finding.line ? highlighted : undefined} className={line.line === finding.line ? 'context-line--finding' : undefined}>
+                  <tr key={line.line} className={line.line === finding.line ? 'context-line--finding' : undefined}>
                     <th scope="row">{line.line}</th>
                     <td>
                       <code>{line.raw}</code>
