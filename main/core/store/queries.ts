@@ -47,7 +47,7 @@ const SORT_EXPRESSIONS: Record<SortColumn, string> = {
   purpose: labelValue('purpose'),
   success: 'e.success',
   duration: 'e.duration_ms',
-  file: 'e.file_id',
+  file: 'e.id',
 };
 
 const ROW_COLUMNS = `e.id, e.file_id, f.path, e.line, e.byte_offset, e.byte_length, hex(e.line_sha256), e.format, e.time_ms, e.time_raw,
@@ -110,10 +110,8 @@ export function entryRow(db: Database, id: number): EntryRow | null {
 export function queryEntries(db: Database, query: EntryQuery): Page<EntryRow> {
   const { where, params } = filterCondition(query.filter);
   const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const order =
-    query.sort.column === 'file'
-      ? `e.file_id ${direction}, e.line ${direction}`
-      : `${SORT_EXPRESSIONS[query.sort.column]} ${direction}, e.id ${direction}`;
+  // Entry ids follow file and line order (the writer assigns them so): sorting by file is by id.
+  const order = query.sort.column === 'file' ? `e.id ${direction}` : `${SORT_EXPRESSIONS[query.sort.column]} ${direction}, e.id ${direction}`;
   const ids = selectRows(db, `SELECT e.id FROM entries e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
     ...params,
     query.limit,

@@ -118,7 +118,9 @@ CREATE VIEW IF NOT EXISTS entry_view AS
 `;
 
 /**
- * Secondary indexes on entries, one per question the views ask. They are dropped during a large
+ * Secondary indexes on entries, one per question the views ask. Failures need none of their own
+ * (walking the time index finds them fast enough), and file order is entry-id order, which the
+ * writer assigns in file and line order. They are dropped during a large
  * bulk load and rebuilt afterwards: sorting once is much cheaper than a million random B-tree inserts.
  */
 export const ENTRY_INDEXES: Record<string, string> = {
@@ -126,10 +128,11 @@ export const ENTRY_INDEXES: Record<string, string> = {
   entries_user_time: 'entries(user, time_ms)',
   entries_tool_time: 'entries(tool, time_ms)',
   entries_time: 'entries(time_ms)',
-  entries_success_time: 'entries(success, time_ms)',
   entries_conversation: 'entries(conversation, turn)',
-  entries_file_line: 'entries(file_id, line)',
 };
+
+/** Indexes that older saved files may still have; dropped with the others during bulk loads. */
+const RETIRED_INDEXES = ['entries_success_time', 'entries_file_line'];
 
 export function createSchema(db: Database): void {
   db.exec(TABLES);
@@ -142,7 +145,7 @@ export function createEntryIndexes(db: Database): void {
 }
 
 export function dropEntryIndexes(db: Database): void {
-  for (const name of Object.keys(ENTRY_INDEXES)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  for (const name of [...Object.keys(ENTRY_INDEXES), ...RETIRED_INDEXES]) db.exec(`DROP INDEX IF EXISTS ${name}`);
 }
 
 /** Throws a clear error when a loaded file is not a Custos index of this version. */
