@@ -14,7 +14,6 @@ import { register as registerReportAccess } from './report-access.js';
 import { register as registerRetention } from './retention.js';
 import { register as registerBtg } from './btg.js';
 import { register as registerAlerts } from './alerts.js';
-import { register as registerGenerate } from './generate.js';
 
 const program = new Command()
   .name('custos')
@@ -27,7 +26,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts, registerGenerate];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);
