@@ -36,8 +36,8 @@ export const rulesConfigSchema = z.strictObject({
   afterHours: z
     .strictObject({
       enabled: z.boolean().default(true),
-      start: clock.default('07:00'),
-      end: clock.default('19:00'),
+      start: clock.default('08:00'),
+      end: clock.default('18:00'),
       /** 0 = Sunday … 6 = Saturday. */
       workdays: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
       severity: severity.default('info'),
@@ -103,8 +103,21 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+/**
+ * The permission map of the lesson's medical-records assistant (roles and the tools each needs).
+ * It is a starting point the organization edits; roles it does not list are not checked.
+ */
+export const EXAMPLE_ROLE_PERMISSIONS: Record<string, string[]> = {
+  physician: ['access_patient_record', 'update_treatment', 'lookup_patient', 'schedule_appointment', 'send_message'],
+  nurse: ['access_patient_record', 'lookup_patient', 'schedule_appointment', 'send_message'],
+  billing_clerk: ['lookup_patient', 'charge_payment', 'issue_refund', 'apply_credit', 'send_message'],
+  receptionist: ['lookup_patient', 'schedule_appointment', 'send_message'],
+  researcher: ['access_patient_record', 'lookup_patient'],
+  admin: ['lookup_patient', 'schedule_appointment', 'issue_refund', 'send_message'],
+};
+
 export function defaultRulesConfig(timeZone: string = systemTimeZone()): RulesConfig {
-  return rulesConfigSchema.parse({ schemaVersion: 1, timeZone });
+  return rulesConfigSchema.parse({ schemaVersion: 1, timeZone, rolePermissions: { roles: EXAMPLE_ROLE_PERMISSIONS } });
 }
 
 export function rulesConfigStore(path: string = join(dataDir(), 'alert-rules.json')): VersionedConfigStore<typeof rulesConfigSchema> {
