@@ -7,6 +7,9 @@ export const FONT_FILES = {
   regular: 'DejaVuSans.ttf',
   bold: 'DejaVuSans-Bold.ttf',
   mono: 'DejaVuSansMono.ttf',
+  // Tables: narrower letters fit more columns on a portrait page.
+  condensed: 'DejaVuSansCondensed.ttf',
+  condensedBold: 'DejaVuSansCondensed-Bold.ttf',
 } as const;
 
 export type FontRole = keyof typeof FONT_FILES;

@@ -93,6 +93,8 @@ export class ReportDocument {
     this.doc.registerFont('Sans', fontPath('regular'));
     this.doc.registerFont('Sans-Bold', fontPath('bold'));
     this.doc.registerFont('Mono', fontPath('mono'));
+    this.doc.registerFont('Table', fontPath('condensed'));
+    this.doc.registerFont('Table-Bold', fontPath('condensedBold'));
     this.doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
     this.firstPageHeader();
   }
@@ -166,7 +168,9 @@ export class ReportDocument {
     const valueWidth = this.contentWidth - labelWidth;
     for (const [label, value] of pairs) {
       doc.font(options.monoValues ? 'Mono' : 'Sans').fontSize(9);
-      const height = Math.max(doc.heightOfString(value, { width: valueWidth }), 11);
+      const valueHeight = doc.heightOfString(value, { width: valueWidth });
+      doc.font('Sans-Bold').fontSize(9);
+      const height = Math.max(valueHeight, doc.heightOfString(label, { width: labelWidth - 8 }), 11);
       this.ensureSpace(height + 3);
       const y = doc.y;
       doc.font('Sans-Bold').fontSize(9).fillColor(COLORS.muted).text(label, MARGIN.left, y, { width: labelWidth - 8 });
@@ -222,7 +226,7 @@ export class ReportDocument {
     const measure = (texts: string[], bold: boolean, monoFlags: boolean[]): number =>
       Math.max(
         ...texts.map((text, index) => {
-          doc.font(bold ? 'Sans-Bold' : monoFlags[index] ? 'Mono' : 'Sans').fontSize(fontSize);
+          doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(fontSize);
           return doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
         }),
       ) +
@@ -238,7 +242,7 @@ export class ReportDocument {
       doc.restore();
       texts.forEach((text, column) => {
         doc
-          .font(kind === 'header' ? 'Sans-Bold' : monoFlags[column] ? 'Mono' : 'Sans')
+          .font(kind === 'header' ? 'Table-Bold' : monoFlags[column] ? 'Mono' : 'Table')
           .fontSize(fontSize)
           .fillColor(kind === 'header' ? COLORS.text : (colors[column] ?? COLORS.text))
           .text(text, (lefts[column] ?? 0) + CELL_PADDING.x, top + CELL_PADDING.y, {
