@@ -38,16 +38,16 @@ describe.skipIf(reason !== null)('desktop app (Electron)', () => {
       const exposure = await page.evaluate(() => ({
         nodeRequire: typeof (globalThis as Record<string, unknown>).require,
         nodeProcess: typeof (globalThis as Record<string, unknown>).process,
-        apiKeys: Object.keys((window as unknown as { custos: object }).custos).sort(),
+        apiKeys: Object.keys((globalThis as unknown as { custos: object }).custos).sort(),
       }));
       expect(exposure.nodeRequire).toBe('undefined');
       expect(exposure.nodeProcess).toBe('undefined');
       expect(exposure.apiKeys).toEqual(['host', 'invoke', 'on', 'pathForDroppedFile']);
       const refused = await page.evaluate(() =>
-        (window as unknown as { custos: { invoke: (c: string, r: unknown) => Promise<unknown> } }).custos.invoke('fs.readFile', { path: '/etc/passwd' }),
+        (globalThis as unknown as { custos: { invoke: (c: string, r: unknown) => Promise<unknown> } }).custos.invoke('fs.readFile', { path: '/etc/passwd' }),
       );
       expect(refused).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
-      const opened = await page.evaluate(() => window.open('https://example.com'));
+      const opened = await page.evaluate(() => (globalThis as unknown as { open: (url: string) => unknown }).open('https://example.com'));
       expect(opened).toBeNull();
       expect(app.windows()).toHaveLength(1);
       mkdirSync(RESULTS_DIR, { recursive: true });
