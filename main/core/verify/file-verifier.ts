@@ -102,6 +102,7 @@ export class FileVerifier {
   private readonly seenFields = new Set<string>();
   private trackFields = true;
   private fast = false;
+  private wholeEntryPythonHash = false;
   private entries = 0;
   private lines = 0;
   private physicalLines = 0;
@@ -173,11 +174,24 @@ export class FileVerifier {
     if (!this.formatDecided) this.detect(value, raw.line, findings);
     if (this.format !== null) {
       if (this.trackFields) for (const key of value.keys()) this.seenFields.add(key);
-      if (this.chain && this.spec) findings.push(...this.chain.accept(linkRecordOf(value, this.spec, raw.line), byteEnd));
+      if (this.chain && this.spec) findings.push(...this.chain.accept(this.linkRecord(value, raw), byteEnd));
       if (this.timePath) this.checkTime(value, raw.line, findings);
     }
     this.findings.push(...findings);
     return { entry: true, value, findings };
+  }
+
+  /** The entry's chain facts; whole-entry python-json hashes come straight from the line bytes when possible. */
+  private linkRecord(value: PyObject, raw: RawLine): LinkRecord {
+    const spec = this.spec as ChainSpec;
+    if (this.wholeEntryPythonHash) {
+      const fast = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true });
+      if (fast) {
+        const previous = value.get(spec.previousHashField);
+        return { line: raw.line, storedHash: fast.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(fast.canonical) };
+      }
+    }
+    return linkRecordOf(value, spec, raw.line);
   }
 
   /**
@@ -247,13 +261,9 @@ export class FileVerifier {
     if (this.chain && this.sawUnreadableBeforeChain) this.chain.interrupt(0);
     this.timePath = timestampPath(format, this.options.mapping);
     this.trackFields = this.spec === null || this.spec.covered !== 'all-but-hash';
+    this.wholeEntryPythonHash = this.spec !== null && this.spec.covered === 'all-but-hash' && this.spec.canonical === 'python-json';
     // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
-    this.fast =
-      !this.options.needValues &&
-      this.spec !== null &&
-      this.spec.covered === 'all-but-hash' &&
-      this.spec.canonical === 'python-json' &&
-      (this.timePath === null || splitFieldPath(this.timePath).length === 1);
+    this.fast = !this.options.needValues && this.wholeEntryPythonHash && (this.timePath === null || splitFieldPath(this.timePath).length === 1);
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {
