@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalWithout } from '../../main/core/json/fast-canonical.js';
+import { NOT_A_STRING, canonicalWithout } from '../../main/core/json/fast-canonical.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import { withoutKey, type PyObject } from '../../main/core/json/py-value.js';
@@ -8,11 +8,16 @@ import { auditLineArb } from './audit-line-arbitrary.js';
 import { jsonObjectTextArb, mutatedOf } from './json-text-arbitrary.js';
 import { askPython, propertySeed } from './python-oracle.js';
 
+/** Top-level fields every comparison also extracts (strings, absent, other types). */
+const FIELDS = ['_previous_hash', 'timestamp', 'a', '__proto__', 'b'];
+type FieldValue = string | null | typeof NOT_A_STRING;
+type Answer = { canonical: string; removed: string | null; fields: FieldValue[] };
+
 /**
  * The slow, obviously-correct answer: parse, drop the key, json.dumps(sort_keys=True).
  * It reads the text as a reader would, from its UTF-8 bytes (a raw lone surrogate becomes U+FFFD).
  */
-function slow(text: string, key: string): { canonical: string; removed: string | null } | 'invalid' {
+function slow(text: string, key: string): Answer | 'invalid' {
   let value;
   try {
     value = parsePyJson(Buffer.from(text, 'utf8').toString('utf8')).value;
@@ -21,12 +26,16 @@ function slow(text: string, key: string): { canonical: string; removed: string |
   }
   if (!(value instanceof Map)) return 'invalid';
   const removed = value.get(key);
-  return { canonical: canonicalPython(withoutKey(value, key)), removed: typeof removed === 'string' ? removed : null };
+  const fields = FIELDS.map((name): FieldValue => {
+    const field = value.get(name);
+    return field === undefined ? null : typeof field === 'string' ? field : NOT_A_STRING;
+  });
+  return { canonical: canonicalPython(withoutKey(value, key)), removed: typeof removed === 'string' ? removed : null, fields };
 }
 
-function fast(text: string, key: string): { canonical: string; removed: string | null } | null {
-  const r = canonicalWithout(Buffer.from(text, 'utf8'), key);
-  return r && { canonical: r.canonical.toString('latin1'), removed: r.removed };
+function fast(text: string, key: string): Answer | null {
+  const r = canonicalWithout(Buffer.from(text, 'utf8'), key, { fields: FIELDS });
+  return r && { canonical: r.canonical.toString('latin1'), removed: r.removed, fields: r.fields };
 }
 
 describe('canonicalWithout', () => {
@@ -45,11 +54,17 @@ describe('canonicalWithout', () => {
     expect(fast(line, '_hash')).toEqual({
       canonical: '{"a": {"y": -0.0, "z": 1}, "b": [100.0, 0, 1e-07, 0.1, "\\u00e9\\u00e9/\\u007f\\ud83d\\ude00", Infinity, NaN]}',
       removed: 'h',
+      fields: [null, null, NOT_A_STRING, null, NOT_A_STRING],
     });
   });
 
   it('reports an absent key as removed: null', () => {
-    expect(fast('{"b": 1, "a": 2}', '_hash')).toEqual({ canonical: '{"a": 2, "b": 1}', removed: null });
+    expect(fast('{"b": 1, "a": 2}', '_hash')).toEqual({ canonical: '{"a": 2, "b": 1}', removed: null, fields: [null, null, NOT_A_STRING, null, NOT_A_STRING] });
+  });
+
+  it('returns requested top-level string fields decoded, ignoring nested members of the same name', () => {
+    const line = '{"x": {"timestamp": "inner", "a": "inner"}, "timestamp": "2026-01-05T10:00:00", "_previous_hash": "genesis", "a": "Zo\\u00eb \\ud800 \\"q\\"", "b": "café", "_hash": "h"}';
+    expect(fast(line, '_hash')?.fields).toEqual(['genesis', '2026-01-05T10:00:00', 'Zoë \ud800 "q"', null, 'café']);
   });
 
   it.each([

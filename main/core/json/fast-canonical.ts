@@ -19,7 +19,15 @@ export interface CanonicalWithout {
   canonical: Buffer;
   /** The removed key's string value, or null when the key was absent. */
   removed: string | null;
+  /**
+   * For each of `options.fields`, the top-level member's value: the string (decoded), null when
+   * the member is absent, or NOT_A_STRING when it is present with another type.
+   */
+  fields: Array<string | null | typeof NOT_A_STRING>;
 }
+
+/** Marks a requested field that is present but not a string (see CanonicalWithout.fields). */
+export const NOT_A_STRING: unique symbol = Symbol('not a string');
 
 export interface CanonicalWithoutOptions {
   /**
@@ -27,6 +35,8 @@ export interface CanonicalWithoutOptions {
    * The view is only valid until the next call; hash it immediately.
    */
   reuseBuffer?: boolean;
+  /** Top-level fields (ASCII names) whose string values to return, e.g. the previous hash and the time. */
+  fields?: readonly string[];
 }
 
 const MAX_DEPTH = 64;
@@ -56,6 +66,11 @@ let order = new Int32Array(256);
 let removeKey: Buffer = EMPTY;
 let removeKeyText = '';
 let removedStart = -1;
+/** Requested top-level fields: their names and, per call, where their values were written in `out`. */
+let fieldKeys: Buffer[] = [];
+let fieldKeysText: readonly string[] = [];
+let fieldValueStart = new Int32Array(4);
+let fieldValueEnd = new Int32Array(4);
 let removedEnd = -1;
 
 const HEX = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
@@ -427,8 +442,10 @@ function objectValue(i: number, depth: number, top: boolean): number {
         members = grown;
       }
       memberTop = slot + STRIDE;
+      const valueStart = o;
       i = value(i, depth);
       if (i < 0) return FAIL;
+      if (top && fieldKeys.length > 0) noteField(kStart, kEnd, valueStart);
       members[slot] = kStart;
       members[slot + 1] = kEnd;
       members[slot + 2] = memberStart;
@@ -454,6 +471,30 @@ function objectValue(i: number, depth: number, top: boolean): number {
   reorderInPlace(base, count, contentStart);
   out[o++] = 0x7d;
   return i + 1;
+}
+
+function noteField(kStart: number, kEnd: number, valueStart: number): void {
+  for (let f = 0; f < fieldKeys.length; f++) {
+    const name = fieldKeys[f] as Buffer;
+    if (name.length !== kEnd - kStart) continue;
+    let same = true;
+    for (let k = 0; k < name.length && same; k++) same = src[kStart + k] === name[k];
+    if (same) {
+      fieldValueStart[f] = valueStart;
+      fieldValueEnd[f] = o;
+    }
+  }
+}
+
+/** The decoded value of a requested field from its canonical bytes in `out`. */
+function fieldValue(f: number): string | null | typeof NOT_A_STRING {
+  const start = fieldValueStart[f] as number;
+  if (start < 0) return null;
+  const end = fieldValueEnd[f] as number;
+  if (out[start] !== QUOTE) return NOT_A_STRING;
+  const body = out.toString('latin1', start + 1, end - 1);
+  // Canonical strings are ASCII with JSON escapes, which JSON.parse decodes exactly (lone surrogates included).
+  return body.includes('\\') ? (JSON.parse(out.toString('latin1', start, end)) as string) : body;
 }
 
 /** The first four key bytes packed big-endian (keys are ASCII, so this stays a positive int32; absent bytes sort first). */
@@ -548,14 +589,22 @@ function emitTop(base: number, count: number): void {
  * key's string value; null when the fast path cannot vouch for the answer (use the slow path).
  */
 export function canonicalWithout(line: Buffer, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
-  for (let k = 0; k < key.length; k++) {
-    const c = key.charCodeAt(k);
-    if (c < 0x20 || c >= 0x7f || c === QUOTE || c === BACKSLASH) return null;
-  }
+  if (!isPlainAsciiName(key)) return null;
   if (key !== removeKeyText) {
     removeKey = Buffer.from(key, 'latin1');
     removeKeyText = key;
   }
+  const fields = options.fields ?? NO_FIELDS;
+  if (!sameNames(fields, fieldKeysText)) {
+    if (!fields.every(isPlainAsciiName)) return null;
+    fieldKeys = fields.map((name) => Buffer.from(name, 'latin1'));
+    fieldKeysText = [...fields];
+    if (fieldValueStart.length < fields.length) {
+      fieldValueStart = new Int32Array(fields.length);
+      fieldValueEnd = new Int32Array(fields.length);
+    }
+  }
+  fieldValueStart.fill(-1);
   src = line;
   srcEnd = line.length;
   // Worst case growth: a 4-byte float spelling ("1e15") becomes an 18-byte repr plus separators.
@@ -572,8 +621,27 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
     if (i < 0 || skipWs(i) !== srcEnd) return null;
     const canonical = options.reuseBuffer ? result.subarray(0, resultLength) : Buffer.from(result.subarray(0, resultLength));
     const removed = removedStart >= 0 ? line.toString('latin1', removedStart, removedEnd) : null;
-    return { canonical, removed };
+    const values: Array<string | null | typeof NOT_A_STRING> = [];
+    for (let f = 0; f < fieldKeys.length; f++) values.push(fieldValue(f));
+    return { canonical, removed, fields: values };
   } finally {
     src = EMPTY; // do not keep the caller's line alive
   }
+}
+
+const NO_FIELDS: readonly string[] = [];
+
+/** Names the fast path can match byte for byte: printable ASCII without quote or backslash. */
+function isPlainAsciiName(name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 0x20 || c >= 0x7f || c === QUOTE || c === BACKSLASH) return false;
+  }
+  return true;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
