@@ -33,7 +33,8 @@ export interface Channels {
   'findings.context': { request: { findingId: number; radius: number }; response: FindingContext };
   'entries.query': { request: EntryQuery; response: Page<EntryRow> };
   'entries.histogram': { request: { filter: EntryFilter; buckets: number }; response: { bucketMs: number; buckets: TimeBucket[] } };
-  'entries.distinct': { request: { column: DistinctColumn; limit: number }; response: { values: string[] } };
+  /** Values for a filter picker, sorted; `prefix` narrows them as the user types. */
+  'entries.distinct': { request: { column: DistinctColumn; limit: number; prefix?: string }; response: { values: string[] } };
   'entries.detail': { request: { id: number }; response: EntryDetail };
   'entries.toolStats': { request: { filter: EntryFilter }; response: { tools: ToolStats[] } };
   /** A conversation's (or selectools run's) entries and the lesson's timeline, re-read from disk. */

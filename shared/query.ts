@@ -23,7 +23,7 @@ export interface EntryFilter {
   /** true: successes only, false: failures only. */
   success?: boolean;
   conversationId?: string;
-  /** Free text over arguments and results (FTS4 syntax is escaped: plain words). */
+  /** Free text over the values in arguments and results (FTS4 syntax is escaped: plain words). */
   text?: string;
   fileIds?: number[];
   missingAttribution?: boolean;

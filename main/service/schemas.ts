@@ -65,6 +65,7 @@ export const requestSchemas = {
   'entries.distinct': z.strictObject({
     column: z.enum(['user', 'role', 'patient', 'tool', 'purpose', 'model', 'eventType']),
     limit: z.number().int().min(1).max(MAX_PAGE),
+    prefix: z.string().max(1024).optional(),
   }) satisfies z.ZodType<RequestOf<'entries.distinct'>>,
   'entries.detail': z.strictObject({ id }) satisfies z.ZodType<RequestOf<'entries.detail'>>,
   'entries.toolStats': z.strictObject({ filter: entryFilterSchema }) satisfies z.ZodType<RequestOf<'entries.toolStats'>>,

@@ -22,7 +22,7 @@ export interface WorkerMethods {
   'findings.context': { params: RequestOf<'findings.context'>; result: ResponseOf<'findings.context'> };
   'entries.query': { params: RequestOf<'entries.query'>; result: ResponseOf<'entries.query'> };
   'entries.histogram': { params: RequestOf<'entries.histogram'>; result: ResponseOf<'entries.histogram'> };
-  'entries.distinct': { params: RequestOf<'entries.distinct'> & { prefix?: string }; result: ResponseOf<'entries.distinct'> };
+  'entries.distinct': { params: RequestOf<'entries.distinct'>; result: ResponseOf<'entries.distinct'> };
   'entries.detail': { params: RequestOf<'entries.detail'>; result: ResponseOf<'entries.detail'> };
   'entries.toolStats': { params: RequestOf<'entries.toolStats'>; result: ResponseOf<'entries.toolStats'> };
   'entries.conversation': { params: RequestOf<'entries.conversation'> & { limit?: number }; result: ResponseOf<'entries.conversation'> };

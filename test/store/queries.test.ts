@@ -93,6 +93,9 @@ describe('entry queries', () => {
     expect(where(page({ text: 'record LOCKED' }).rows)).toEqual(['a.jsonl:2']);
     expect(page({ text: 'chest OR nothing' }).total).toBe(0);
     expect(page({ text: '"' }).total).toBe(0);
+    // Values are searched, not the JSON keys every entry repeats.
+    expect(where(page({ text: 'P001' }).rows)).toEqual(['a.jsonl:1']);
+    expect(page({ text: 'patient_id' }).total).toBe(0);
   });
 
   it('reports break-the-glass signals and a conversation filter', () => {

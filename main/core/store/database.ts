@@ -9,13 +9,19 @@ function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlJs;
 }
 
+/**
+ * The index is rebuilt from evidence, never the evidence itself: no durable journal is needed.
+ * A larger page cache spares sql.js most copies between SQLite and its in-memory file.
+ */
+function tune(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;');
+}
+
 /** A fresh, empty index. */
 export async function createDatabase(): Promise<Database> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
-  // The index is rebuilt from evidence, never the evidence itself: no journal needed in memory.
-  // A larger page cache spares sql.js most copies between SQLite and its in-memory file.
-  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;');
+  tune(db);
   createSchema(db);
   return db;
 }
@@ -26,6 +32,7 @@ export async function loadDatabase(bytes: Uint8Array): Promise<Database> {
   const db = new SQL.Database(bytes);
   try {
     checkSchema(db);
+    tune(db);
   } catch (error) {
     db.close();
     throw error;

@@ -185,9 +185,20 @@ export class EntryWriter {
       entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null,
     ]);
     if (entry.argsText || entry.resultText) {
-      this.insertText.run([id, entry.argsText ?? '', entry.resultText ?? '']);
+      this.insertText.run([id, searchableText(entry.argsText), searchableText(entry.resultText)]);
     }
   }
+}
+
+/** A JSON object key: `"name":`. */
+const JSON_KEY = /"(?:[^"\\]|\\.)*"\s*:/gu;
+
+/**
+ * What free text searches: the values of arguments and results, without their JSON keys. Keys
+ * repeat in every entry (a third of the full-text index) and are not what people search for.
+ */
+export function searchableText(text: string | null): string {
+  return text === null ? '' : text.replace(JSON_KEY, ' ');
 }
 
 /** A Buffer is a Uint8Array: sql.js binds it as a blob without another copy in JS. */
