@@ -52,6 +52,7 @@ export interface DisclosureOptions {
 
 export interface AccessRow {
   timeMs: number | null;
+  /** The timestamp as written, given only when it could not be read (timeMs null). */
   timeRaw: string | null;
   user: string | null;
   role: string | null;

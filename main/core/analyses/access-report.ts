@@ -60,8 +60,14 @@ function outcome(success: boolean | null): AccessRow['outcome'] {
   return success === null ? 'unknown' : success ? 'success' : 'failure';
 }
 
+const alertIndexes = new WeakMap<Alert[], Map<string, Set<AlertRuleId>>>();
+
+/** Evidence line → rules citing it; built once per alert list (reports are asked many times per run). */
 function alertIndex(alerts: Alert[]): Map<string, Set<AlertRuleId>> {
+  const cached = alertIndexes.get(alerts);
+  if (cached) return cached;
   const index = new Map<string, Set<AlertRuleId>>();
+  alertIndexes.set(alerts, index);
   for (const alert of alerts) {
     for (const ref of alert.evidence) {
       const key = `${ref.file}\u0000${ref.line}`;
@@ -126,7 +132,7 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
   const identifiers = [...(request.identifiers ?? []), ...patients.map((value) => ({ kind: 'patient-id' as const, value }))];
   if (patients.length === 0 && (request.identifiers ?? []).length === 0) throw new Error('Name a patient id or at least one identifier to report on.');
   const timeZone = request.timeZone ?? 'UTC';
-  const clock = new LocalClock(timeZone);
+  const clock = LocalClock.for(timeZone);
   const now = context.now ?? new Date();
   const disclosures = request.disclosures !== undefined;
   const toMs = request.toMs ?? null;

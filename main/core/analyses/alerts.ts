@@ -487,7 +487,7 @@ function evidenceCount(draft: DraftAlert): number {
 
 /** Runs every enabled rule and attaches acknowledgements from the journal. */
 export function runRules(data: AnalysisData, config: RulesConfig, context: AlertContext): AlertsReport {
-  const clock = new LocalClock(config.timeZone);
+  const clock = LocalClock.for(config.timeZone);
   const dated = data.calls.filter((c) => c.timeMs !== null);
   const statuses: RuleRunStatus[] = [];
   const drafts: DraftAlert[] = [];

@@ -13,6 +13,7 @@ export interface CallRecord {
   /** Position in AnalysisData.calls. */
   index: number;
   timeMs: number | null;
+  /** The timestamp as written, kept only when it could not be read (timeMs null): the rest saves memory. */
   timeRaw: string | null;
   user: string | null;
   role: string | null;
@@ -26,8 +27,13 @@ export interface CallRecord {
   breakGlass: BreakGlassSignal[];
   source: EvidenceRef;
   related: EvidenceRef[];
+  /** sha256 of the line; kept only for break-the-glass calls (their review key), '' otherwise. */
   lineSha256: string;
 }
+
+// Shared empty arrays: most calls have no related line and no break-the-glass signal.
+const NO_REFS: EvidenceRef[] = [];
+const NO_SIGNALS: BreakGlassSignal[] = [];
 
 export interface PiiHit {
   kind: PiiKind;
@@ -152,7 +158,7 @@ export class AnalysisCollector {
     const call: CallRecord = {
       index: this.data.calls.length,
       timeMs: entry.timeMs,
-      timeRaw: entry.timeRaw,
+      timeRaw: entry.timeMs === null ? entry.timeRaw : null,
       user: entry.user,
       role: entry.role,
       patient: entry.patient,
@@ -161,10 +167,10 @@ export class AnalysisCollector {
       success: entry.success,
       conversationId: entry.conversationId,
       format: entry.format,
-      breakGlass: entry.breakGlass,
+      breakGlass: entry.breakGlass.length > 0 ? entry.breakGlass : NO_SIGNALS,
       source,
-      related: startedAt ? [startedAt] : [],
-      lineSha256: entry.lineSha256,
+      related: startedAt ? [startedAt] : NO_REFS,
+      lineSha256: entry.breakGlass.length > 0 ? entry.lineSha256 : '',
     };
     this.data.calls.push(call);
     return call.index;

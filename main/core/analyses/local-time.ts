@@ -36,7 +36,19 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+const clocks = new Map<string, LocalClock>();
+
 export class LocalClock {
+  /** One shared clock per zone: building an Intl.DateTimeFormat costs about a millisecond. */
+  static for(timeZone: string): LocalClock {
+    let clock = clocks.get(timeZone);
+    if (!clock) {
+      clock = new LocalClock(timeZone);
+      clocks.set(timeZone, clock);
+    }
+    return clock;
+  }
+
   private readonly format: Intl.DateTimeFormat;
   private readonly offsets = new Map<number, number>();
 

@@ -17,6 +17,7 @@ const HASHED_OR_REDACTED = /^(?:sha256:)?[0-9a-f]{16,64}$|redacted|^\*+$|^<[^>]*
 const STRING_FIELD = /"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 const NUMBER_FIELD = /"((?:[^"\\]|\\.)*)"\s*:\s*(\d{7,})/g;
 
+const THREE_DIGITS = /\d{3}/;
 const SSN_SHAPE = /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/;
 const PHONE_SHAPE = /(?<![\d\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\d-])/;
 
@@ -26,6 +27,9 @@ const DOB_FIELD = /(?:^|_)(?:dob|birth_?date|date_?of_?birth|birthdate|birthday)
 const PHONE_FIELD = /(?:^|_)(?:phone|phone_?number|mobile|tel|telephone|fax|cell)$/i;
 const ADDRESS_FIELD = /(?:^|_)(?:address|street|addr|address_?line_?\d?|home_?address)$/i;
 const SSN_FIELD = /(?:^|_)(?:ssn|social_?security(?:_?number)?)$/i;
+
+/** Cheap pre-check: field extraction only runs when some PII field name occurs at all. */
+const PII_FIELD_HINT = /name|dob|birth|phone|mobile|tel|fax|cell|addr|street|ssn|social/i;
 
 const PERSON_NAME = /^\p{Lu}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*)+$/u;
 
@@ -61,7 +65,7 @@ export function findPiiInClear(text: string | null): PiiMatch[] {
     seen.add(key);
     matches.push({ kind, field });
   };
-  if (text.includes('"')) {
+  if (text.includes('"') && PII_FIELD_HINT.test(text)) {
     for (const m of text.matchAll(STRING_FIELD)) {
       const field = unescapeJson(m[1] ?? '');
       const kind = classifyField(field, unescapeJson(m[2] ?? ''));
@@ -73,6 +77,7 @@ export function findPiiInClear(text: string | null): PiiMatch[] {
       else if (PHONE_FIELD.test(field)) add('phone', field);
     }
   }
+  if (!THREE_DIGITS.test(text)) return matches;
   const kindsByField = new Set(matches.map((m) => m.kind));
   if (!kindsByField.has('ssn') && SSN_SHAPE.test(text)) add('ssn', null);
   if (!kindsByField.has('phone') && PHONE_SHAPE.test(text)) add('phone', null);
