@@ -182,6 +182,9 @@ describe('re-reading from disk', () => {
     writeFileSync(other.path, other.lines[0]!.replace('"u"', '"v"') + '\n');
     const rewritten = await entryDetail(local, id);
     expect(rewritten?.unchanged).toBe(false);
+    // The change is on record once, as a finding against the file.
+    const changed = listFindings(local, { offset: 0, limit: 10, kinds: ['file-changed'] }).rows;
+    expect(changed.map((finding) => [finding.file, finding.severity])).toEqual([[other.path, 'critical']]);
   });
 });
 

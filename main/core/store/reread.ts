@@ -9,7 +9,9 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Database } from 'sql.js';
 import type { EntryDetail, EntryRow, FindingContext } from '../../../shared/query.js';
+import { FINDING_SEVERITY } from '../../../shared/findings.js';
 import { entryRow, findingById, nearestEntryAtOrBefore, storedFile, type StoredFile } from './queries.js';
+import { insertFindings } from './writer.js';
 
 export interface FileCheck {
   unchanged: boolean;
@@ -77,6 +79,13 @@ async function readGzipRanges(path: string, ranges: ReadonlyArray<{ offset: numb
   return results.map((parts) => Buffer.concat(parts));
 }
 
+/** Records (once per file) that an evidence file changed after it was indexed. */
+function recordFileChanged(db: Database, file: StoredFile, detail: string, line: number | null = null): void {
+  const known = db.exec("SELECT 1 FROM findings WHERE file_id = ? AND kind = 'file-changed' LIMIT 1", [file.id]);
+  if (known.length > 0) return;
+  insertFindings(db, [{ kind: 'file-changed', severity: FINDING_SEVERITY['file-changed'], file: file.path, line, detail }], null);
+}
+
 function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -93,6 +102,7 @@ export async function rereadEntries(db: Database, rows: readonly EntryRow[]): Pr
       continue;
     }
     const fileCheck = await checkFileUnchanged(file);
+    if (!fileCheck.unchanged) recordFileChanged(db, file, fileCheck.problem ?? `${file.path} changed since it was indexed.`);
     let buffers: Buffer[] = [];
     let readProblem: string | undefined;
     try {
@@ -113,6 +123,7 @@ export async function rereadEntries(db: Database, rows: readonly EntryRow[]): Pr
       let check = fileCheck;
       if (check.unchanged && sha256Hex(bytes) !== row.lineSha256) {
         check = { unchanged: false, problem: `${file.path}:${row.source.line} no longer matches the indexed line: its hash differs.` };
+        recordFileChanged(db, file, check.problem ?? '', row.source.line);
       }
       results.set(row.id, { row, raw, check });
     });
