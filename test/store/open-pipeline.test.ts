@@ -72,6 +72,29 @@ describe('open pipeline', () => {
     expect(listFindings(db, { offset: 0, limit: 10, kinds: ['unknown-format'] }).rows[0]?.file).toBe(stranger);
   });
 
+  it('opens a log of unknown format through a generic mapping file', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'custom.jsonl');
+    writeFileSync(
+      log,
+      [
+        '{"when": "2026-07-14T10:00:00Z", "who": "dr_a", "subject": {"id": "P7"}, "action": "read_chart", "ok": "yes"}',
+        '{"when": "2026-07-14T11:00:00Z", "who": "dr_b", "subject": {"id": "P8"}, "action": "read_chart", "ok": "no"}',
+      ].join('\n') + '\n',
+    );
+    const mappingPath = join(dir, 'mapping.json');
+    writeFileSync(mappingPath, JSON.stringify({ fields: { timestamp: 'when', user: 'who', patient: 'subject.id', tool: 'action', outcome: 'ok' }, successValues: ['yes'] }));
+    const db = await createDatabase();
+    const outcome = await openArchives(db, { jobId: 'm', paths: [log], mode: 'add', mappingPath }, { signal: new AbortController().signal, progress: () => undefined });
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.opened[0]?.format).toBe('generic');
+    const rows = queryEntries(db, { filter: {}, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 }).rows;
+    expect(rows.map((row) => [row.user, row.patient, row.tool, row.success])).toEqual([
+      ['dr_a', 'P7', 'read_chart', true],
+      ['dr_b', 'P8', 'read_chart', false],
+    ]);
+  });
+
   it('keeps nothing of a cancelled open', async () => {
     const dir = tempDir();
     await writeArchive(dir, { format: 'chained', seed: 9, entries: 3000, rotation: 'single' });
