@@ -112,113 +112,115 @@ function hexValue(unit: number): number {
   return -1;
 }
 
+/** Index just after the token last read by readString/readNumber (parsing is synchronous, never re-entered). */
+let end = 0;
+
+function fail(text: string, reason: string, position: number): never {
+  throw new JsonSyntaxError(reason, text, position);
+}
+
+function readString(text: string, start: number): string {
+  // `start` is the index of the opening quote.
+  let i = start + 1;
+  let chunkStart = i;
+  let out = '';
+  for (;;) {
+    // Skip the run of ordinary characters natively; stop at a quote, backslash or control char.
+    PLAIN_RUN.lastIndex = i;
+    PLAIN_RUN.test(text);
+    i = PLAIN_RUN.lastIndex;
+    if (i >= text.length) fail(text, 'Unterminated string starting at', start);
+    const unit = text.charCodeAt(i);
+    if (unit === QUOTE) {
+      end = i + 1;
+      return out + text.slice(chunkStart, i);
+    }
+    if (unit === BACKSLASH) {
+      out += text.slice(chunkStart, i);
+      if (i + 1 >= text.length) fail(text, 'Unterminated string starting at', start);
+      const esc = text.charCodeAt(i + 1);
+      switch (esc) {
+        case 0x22: out += '"'; break;
+        case 0x5c: out += '\\'; break;
+        case 0x2f: out += '/'; break;
+        case 0x62: out += '\b'; break;
+        case 0x66: out += '\f'; break;
+        case 0x6e: out += '\n'; break;
+        case 0x72: out += '\r'; break;
+        case 0x74: out += '\t'; break;
+        case 0x75: {
+          // Like CPython, the four hex digits must be followed by at least one more character.
+          if (i + 6 >= text.length) fail(text, 'Invalid \\uXXXX escape', i + 1);
+          let code = 0;
+          for (let k = 2; k < 6; k++) {
+            const h = i + k < text.length ? hexValue(text.charCodeAt(i + k)) : -1;
+            if (h < 0) fail(text, 'Invalid \\uXXXX escape', i + 1);
+            code = code * 16 + h;
+          }
+          // Surrogate halves are kept as-is: an escaped pair becomes the same two UTF-16 units
+          // Python joins into one code point, and a lone one stays lone, as in Python.
+          out += String.fromCharCode(code);
+          i += 4;
+          break;
+        }
+        default:
+          fail(text, 'Invalid \\escape', i);
+      }
+      i += 2;
+      chunkStart = i;
+      continue;
+    }
+    if (unit < 0x20) fail(text, 'Invalid control character at', i);
+    i++;
+  }
+}
+
+function readNumber(text: string, start: number): PyValue {
+  let i = start;
+  if (text.charCodeAt(i) === MINUS) i++;
+  const first = text.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) {
+    i++;
+    while (isDigit(text.charCodeAt(i))) i++;
+  } else {
+    return fail(text, 'Expecting value', start);
+  }
+  const intEnd = i;
+  let isFloat = false;
+  if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i++;
+    isFloat = true;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 0x2b || sign === MINUS) j++;
+    if (isDigit(text.charCodeAt(j))) {
+      j++;
+      while (isDigit(text.charCodeAt(j))) j++;
+      i = j;
+      isFloat = true;
+    }
+    // else: the 'e' is not part of the number (Python backtracks the same way).
+  }
+  end = i;
+  const literal = text.slice(start, i);
+  if (isFloat) return Number(literal); // both round correctly; 1e400 → Infinity like float()
+  const digits = intEnd - start - (text.charCodeAt(start) === MINUS ? 1 : 0);
+  if (digits > PYTHON_INT_MAX_STR_DIGITS) {
+    fail(text, `Exceeds the limit (${PYTHON_INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digits} digits`, start);
+  }
+  return digits <= 15 ? BigInt(Number(literal)) : BigInt(literal);
+}
+
 /** Parses `text` like CPython's `json.loads(text)`. Throws JsonSyntaxError on anything Python rejects. */
 export function parsePyJson(text: string, options: ParseOptions = {}): ParseResult {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const duplicateKeys: string[] = [];
-  const fail = (reason: string, position: number): never => {
-    throw new JsonSyntaxError(reason, text, position);
-  };
-  if (text.charCodeAt(0) === 0xfeff) fail('Unexpected UTF-8 BOM (decode using utf-8-sig)', 0);
-
-  let end = 0; // index just after the last string parsed by readString
-
-  const readString = (start: number): string => {
-    // `start` is the index of the opening quote.
-    let i = start + 1;
-    let chunkStart = i;
-    let out = '';
-    for (;;) {
-      // Skip the run of ordinary characters natively; stop at a quote, backslash or control char.
-      PLAIN_RUN.lastIndex = i;
-      PLAIN_RUN.test(text);
-      i = PLAIN_RUN.lastIndex;
-      if (i >= text.length) fail('Unterminated string starting at', start);
-      const unit = text.charCodeAt(i);
-      if (unit === QUOTE) {
-        end = i + 1;
-        return out + text.slice(chunkStart, i);
-      }
-      if (unit === BACKSLASH) {
-        out += text.slice(chunkStart, i);
-        if (i + 1 >= text.length) fail('Unterminated string starting at', start);
-        const esc = text.charCodeAt(i + 1);
-        switch (esc) {
-          case 0x22: out += '"'; break;
-          case 0x5c: out += '\\'; break;
-          case 0x2f: out += '/'; break;
-          case 0x62: out += '\b'; break;
-          case 0x66: out += '\f'; break;
-          case 0x6e: out += '\n'; break;
-          case 0x72: out += '\r'; break;
-          case 0x74: out += '\t'; break;
-          case 0x75: {
-            // Like CPython, the four hex digits must be followed by at least one more character.
-            if (i + 6 >= text.length) fail('Invalid \\uXXXX escape', i + 1);
-            let code = 0;
-            for (let k = 2; k < 6; k++) {
-              const h = i + k < text.length ? hexValue(text.charCodeAt(i + k)) : -1;
-              if (h < 0) fail('Invalid \\uXXXX escape', i + 1);
-              code = code * 16 + h;
-            }
-            // Surrogate halves are kept as-is: an escaped pair becomes the same two UTF-16 units
-            // Python joins into one code point, and a lone one stays lone, as in Python.
-            out += String.fromCharCode(code);
-            i += 4;
-            break;
-          }
-          default:
-            fail('Invalid \\escape', i);
-        }
-        i += 2;
-        chunkStart = i;
-        continue;
-      }
-      if (unit < 0x20) fail('Invalid control character at', i);
-      i++;
-    }
-  };
-
-  const readNumber = (start: number): PyValue => {
-    let i = start;
-    if (text.charCodeAt(i) === MINUS) i++;
-    const first = text.charCodeAt(i);
-    if (first === 0x30) i++;
-    else if (first >= 0x31 && first <= 0x39) {
-      i++;
-      while (isDigit(text.charCodeAt(i))) i++;
-    } else {
-      return fail('Expecting value', start);
-    }
-    const intEnd = i;
-    let isFloat = false;
-    if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
-      i += 2;
-      while (isDigit(text.charCodeAt(i))) i++;
-      isFloat = true;
-    }
-    const e = text.charCodeAt(i);
-    if (e === 0x65 || e === 0x45) {
-      let j = i + 1;
-      const sign = text.charCodeAt(j);
-      if (sign === 0x2b || sign === MINUS) j++;
-      if (isDigit(text.charCodeAt(j))) {
-        j++;
-        while (isDigit(text.charCodeAt(j))) j++;
-        i = j;
-        isFloat = true;
-      }
-      // else: the 'e' is not part of the number (Python backtracks the same way).
-    }
-    end = i;
-    const literal = text.slice(start, i);
-    if (isFloat) return Number(literal); // both round correctly; 1e400 → Infinity like float()
-    const digits = intEnd - start - (text.charCodeAt(start) === MINUS ? 1 : 0);
-    if (digits > PYTHON_INT_MAX_STR_DIGITS) {
-      fail(`Exceeds the limit (${PYTHON_INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digits} digits`, start);
-    }
-    return digits <= 15 ? BigInt(Number(literal)) : BigInt(literal);
-  };
+  if (text.charCodeAt(0) === 0xfeff) fail(text, 'Unexpected UTF-8 BOM (decode using utf-8-sig)', 0);
 
   const stack: Frame[] = [];
   let i = skipWhitespace(text, 0);
@@ -229,10 +231,10 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
     let value: PyValue;
     const unit = text.charCodeAt(i);
     if (unit === QUOTE) {
-      value = readString(i);
+      value = readString(text, i);
       i = end;
     } else if (unit === OPEN_BRACE || unit === OPEN_BRACKET) {
-      if (stack.length >= maxDepth) fail(`Nesting deeper than ${maxDepth} levels`, i);
+      if (stack.length >= maxDepth) fail(text, `Nesting deeper than ${maxDepth} levels`, i);
       i = skipWhitespace(text, i + 1);
       if (unit === OPEN_BRACKET) {
         if (text.charCodeAt(i) === CLOSE_BRACKET) {
@@ -246,10 +248,10 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
         value = new Map();
         i++;
       } else {
-        if (text.charCodeAt(i) !== QUOTE) fail('Expecting property name enclosed in double quotes', i);
-        const key = readString(i);
+        if (text.charCodeAt(i) !== QUOTE) fail(text, 'Expecting property name enclosed in double quotes', i);
+        const key = readString(text, i);
         i = skipWhitespace(text, end);
-        if (text.charCodeAt(i) !== COLON) fail("Expecting ':' delimiter", i);
+        if (text.charCodeAt(i) !== COLON) fail(text, "Expecting ':' delimiter", i);
         i = skipWhitespace(text, i + 1);
         stack.push({ list: null, obj: new Map(), key });
         continue parse;
@@ -273,7 +275,7 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
       value = -Infinity;
       i += 9;
     } else {
-      value = readNumber(i);
+      value = readNumber(text, i);
       i = end;
     }
 
@@ -292,21 +294,21 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
           i = skipWhitespace(text, i + 1);
           continue parse;
         }
-        if (next !== CLOSE_BRACKET) fail("Expecting ',' delimiter", i);
+        if (next !== CLOSE_BRACKET) fail(text, "Expecting ',' delimiter", i);
         value = frame.list;
       } else {
         if (frame.obj.has(frame.key)) duplicateKeys.push(frame.key);
         frame.obj.set(frame.key, value);
         if (next === COMMA) {
           i = skipWhitespace(text, i + 1);
-          if (text.charCodeAt(i) !== QUOTE) fail('Expecting property name enclosed in double quotes', i);
-          frame.key = readString(i);
+          if (text.charCodeAt(i) !== QUOTE) fail(text, 'Expecting property name enclosed in double quotes', i);
+          frame.key = readString(text, i);
           i = skipWhitespace(text, end);
-          if (text.charCodeAt(i) !== COLON) fail("Expecting ':' delimiter", i);
+          if (text.charCodeAt(i) !== COLON) fail(text, "Expecting ':' delimiter", i);
           i = skipWhitespace(text, i + 1);
           continue parse;
         }
-        if (next !== CLOSE_BRACE) fail("Expecting ',' delimiter", i);
+        if (next !== CLOSE_BRACE) fail(text, "Expecting ',' delimiter", i);
         value = frame.obj;
       }
       stack.pop();
@@ -315,6 +317,6 @@ export function parsePyJson(text: string, options: ParseOptions = {}): ParseResu
   }
 
   i = skipWhitespace(text, i);
-  if (i !== text.length) fail('Extra data', i);
+  if (i !== text.length) fail(text, 'Extra data', i);
   return { value: result, duplicateKeys };
 }
