@@ -350,3 +350,52 @@ export interface JournalStatus {
   problem?: { line: number; detail: string };
   headHash: string | null;
 }
+
+// ---------------------------------------------------------------- backend channels
+
+/** A settings file (retention policy, alert rules) as the editor sees it. */
+export interface SettingsView<T> {
+  value: T;
+  path: string;
+  /** Why the file on disk is not in force (the defaults are), when it is not. */
+  loadProblem: string | null;
+}
+
+/** Result of saving settings: the new version, or the path of the first bad field (the old version stays in force). */
+export type SettingsSave<T> = { ok: true; value: T } | { ok: false; path: string; error: string };
+
+export interface BtgReviewRequest {
+  eventKey: string;
+  decision: BtgDecision;
+  reviewer: string;
+  note: string;
+}
+
+export interface AlertAckRequest {
+  alertId: string;
+  action: 'acknowledge' | 'dismiss';
+  by: string;
+  note: string;
+}
+
+/**
+ * Channels the analysis views need, in the shape of shared/contract.ts `Channels` (so the contract
+ * can extend this interface); main/core/analyses/session.ts answers each one.
+ * Rules and policy are plain JSON here (their zod schemas live in main/core/analyses).
+ */
+export interface AnalysisChannels {
+  'analyses.accessReport': { request: AccessReportRequest; response: AccessReport };
+  'analyses.alerts': { request: { filter: AlertFilter; asOfMs?: number }; response: AlertsReport };
+  'analyses.alertAck': { request: AlertAckRequest; response: AlertAckRecord };
+  'analyses.btg': { request: { asOfMs?: number }; response: BtgOverview };
+  'analyses.btgReview': { request: BtgReviewRequest; response: BtgReviewRecord };
+  'analyses.retention': { request: { asOfMs?: number }; response: RetentionReview };
+  'analyses.legalHolds': { request: Record<string, never>; response: { holds: LegalHold[]; journal: JournalStatus } };
+  'analyses.legalHoldPlace': { request: { scope: LegalHoldScope; by: string; reason: string }; response: LegalHold };
+  'analyses.legalHoldRelease': { request: { holdId: string; by: string; reason: string }; response: { released: string } };
+  'analyses.journal': { request: Record<string, never>; response: JournalStatus };
+  'settings.retentionPolicy': { request: Record<string, never>; response: SettingsView<RetentionPolicy> };
+  'settings.saveRetentionPolicy': { request: { policy: unknown }; response: SettingsSave<RetentionPolicy> };
+  'settings.alertRules': { request: Record<string, never>; response: SettingsView<Record<string, unknown>> };
+  'settings.saveAlertRules': { request: { rules: unknown }; response: SettingsSave<Record<string, unknown>> };
+}
