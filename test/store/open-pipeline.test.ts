@@ -61,7 +61,8 @@ describe('open pipeline', () => {
   it('reports a file of unknown format with the reason and still opens the others', async () => {
     const dir = tempDir();
     await writeArchive(dir, { format: 'hipaa', seed: 8, entries: 20, rotation: 'single' });
-    const stranger = join(dir, 'z-other.jsonl');
+    // Named to be read first: its failure must not lose the verdict of the files after it.
+    const stranger = join(dir, 'a-other.jsonl');
     writeFileSync(stranger, '{"when": "yesterday", "who": "somebody"}\n');
     const db = await createDatabase();
     const { outcome } = await open(db, [dir]);
@@ -70,6 +71,8 @@ describe('open pipeline', () => {
     expect(outcome.failed[0]!.path).toBe(stranger);
     expect(outcome.failed[0]!.message).toMatch(/mapping/);
     expect(listFindings(db, { offset: 0, limit: 10, kinds: ['unknown-format'] }).rows[0]?.file).toBe(stranger);
+    expect(sessionSummary(db).verdict.reasons.length).toBeGreaterThan(0);
+    expect(sessionSummary(db).verdict.reasons).not.toEqual(['No archive is open.']);
   });
 
   it('opens a log of unknown format through a generic mapping file', async () => {

@@ -150,19 +150,22 @@ export async function openArchives(
   const scanId = insertScan(db, report.verdict);
   const failed: OpenOutcome['failed'] = [];
   const failingKinds = new Set(['unknown-format', 'unreadable']);
+  const unopenable: number[] = [];
   for (const fileReport of report.files) {
     const reasons = report.findings.filter((finding) => finding.file === fileReport.path && failingKinds.has(finding.kind));
     if ((fileReport.format === null || fileReport.entries === 0) && (reasons.length > 0 || fileReport.format === null)) {
       const message = reasons.map((finding) => finding.detail).join(' ') || `No known format matched: ${fileReport.formatReason ?? 'no entry could be read'}.`;
       failed.push({ path: fileReport.path, message });
       const id = fileIds.get(fileReport.path);
-      if (id !== undefined) removeFiles(db, [id]);
+      if (id !== undefined) unopenable.push(id);
       fileIds.delete(fileReport.path);
       continue;
     }
     const id = fileIds.get(fileReport.path);
     if (id !== undefined) finishFile(db, id, fileReport, scanId);
   }
+  // Only now: removing files also drops verdicts no file refers to, and this scan's is still needed.
+  removeFiles(db, unopenable);
   // Paths that produced no file report at all (a missing path, an empty folder) are failures too.
   for (const path of report.unopened) {
     if (!failed.some((f) => f.path === path)) {

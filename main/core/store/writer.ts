@@ -191,7 +191,7 @@ export class EntryWriter {
 }
 
 /** A JSON object key: `"name":`. */
-const JSON_KEY = /"(?:[^"\\]|\\.)*"\s*:/gu;
+const JSON_KEY = /"[^"\\]*(?:\\.[^"\\]*)*"\s*:/gu;
 
 /**
  * What free text searches: the values of arguments and results, without their JSON keys. Keys
