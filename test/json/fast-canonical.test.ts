@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NOT_A_STRING, canonicalWithout } from '../../main/core/json/fast-canonical.js';
+import { MAX_LINE_BYTES, NOT_A_STRING, canonicalWithout } from '../../main/core/json/fast-canonical.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import { withoutKey, type PyObject } from '../../main/core/json/py-value.js';
@@ -135,6 +135,16 @@ describe('canonicalWithout', () => {
       const r = fast(text, '_hash');
       if (r !== null) expect(r, `seed ${seed}: ${JSON.stringify(text)}`).toEqual(slow(text, '_hash'));
     }
+  });
+
+  it('declines lines over MAX_LINE_BYTES (the slow path handles them) and handles worst-case growth below it', () => {
+    const huge = '{"a": "' + 'x'.repeat(MAX_LINE_BYTES) + '"}';
+    expect(fast(huge, '_hash')).toBeNull();
+    expect(parsePyJson(huge).value).toBeInstanceOf(Map);
+    // DEL grows 6× (\u007f); "1e15" grows to "1000000000000000.0".
+    const dels = '{"d": "' + '\u007f'.repeat(150_000) + '", "f": [' + Array(20_000).fill('1e15').join(',') + ']}';
+    expect(Buffer.byteLength(dels)).toBeLessThan(MAX_LINE_BYTES);
+    expect(fast(dels, '_hash')).toEqual(slow(dels, '_hash'));
   });
 
   it('reuseBuffer returns a view that matches the copying result', () => {

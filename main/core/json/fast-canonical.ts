@@ -8,7 +8,7 @@
  * size, floats in any spelling (re-printed as Python's repr), NaN/Infinity tokens.
  * It returns null — and the caller must fall back to parsePyJson + canonicalPython — whenever it
  * cannot be sure: object keys containing escapes or non-ASCII, duplicate keys, a top-level value
- * that is not an object, nesting deeper than MAX_DEPTH, invalid UTF-8, a removed key whose value
+ * that is not an object, nesting deeper than MAX_DEPTH, lines over MAX_LINE_BYTES, invalid UTF-8, a removed key whose value
  * is not a plain escape-free ASCII string, and any input that is not valid JSON (the slow path then
  * produces the proper error). It never returns a wrong answer for input it accepts.
  */
@@ -40,6 +40,8 @@ export interface CanonicalWithoutOptions {
 }
 
 const MAX_DEPTH = 64;
+/** Longer lines take the slow path: the scratch buffers are sized for the worst case (6× the line). */
+export const MAX_LINE_BYTES = 1 << 20;
 const FAIL = -1;
 
 const QUOTE = 0x22;
@@ -604,6 +606,7 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
       fieldValueEnd = new Int32Array(fields.length);
     }
   }
+  if (line.length > MAX_LINE_BYTES) return null;
   fieldValueStart.fill(-1);
   src = line;
   srcEnd = line.length;

@@ -1,5 +1,5 @@
 /** Python-compatible JSON: one import for the whole API (see each module for the details). */
-export { NOT_A_STRING, canonicalWithout, type CanonicalWithout, type CanonicalWithoutOptions } from './fast-canonical.js';
+export { MAX_LINE_BYTES, NOT_A_STRING, canonicalWithout, type CanonicalWithout, type CanonicalWithoutOptions } from './fast-canonical.js';
 export { pythonFloatRepr, pythonJsonFloat } from './float-repr.js';
 export { JcsError, jcsCanonicalize } from './jcs.js';
 export { compareCodePoints, compareUtf16Units } from './key-order.js';
