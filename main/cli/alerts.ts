@@ -3,6 +3,8 @@
  * alert with a note (appended to the evidence journal).
  */
 import type { Command } from 'commander';
+import { buildAlertsPdf } from '../core/pdf/alerts-pdf.js';
+import { addOptionalPdfOptions, preparePdf, type OptionalPdfOptions } from './report-options.js';
 import { ALERT_RULE_IDS, type AlertFilter, type AlertRuleId, type AlertsReport } from '../../shared/analyses.js';
 import type { Severity } from '../../shared/findings.js';
 import { filterAlerts, runRules } from '../core/analyses/alerts.js';
@@ -12,7 +14,7 @@ import { alertAcks, btgReviews, recordAlertAck } from '../core/journal/decisions
 import { addSourceOptions, runCommand, type SourceOptions } from './open-session.js';
 import { collect, iso, loadArchives, openJournal, parseTime, parseTimeZone, printJson, settingsFrom, UsageError, where } from './analysis-input.js';
 
-interface AlertsOptions extends SourceOptions {
+interface AlertsOptions extends SourceOptions, OptionalPdfOptions {
   rules?: string;
   asOf?: string;
   timeZone?: string;
@@ -41,6 +43,7 @@ export function register(program: Command): void {
     .option('--open', 'hide acknowledged and dismissed alerts')
     .option('--json', 'print as JSON (evidence as file and line)');
   addSourceOptions(alerts);
+  addOptionalPdfOptions(alerts);
   alerts.addHelpText('after', '\nExit status: 0 no open alerts, 1 open alerts, 2 usage or I/O errors.\nAcknowledge with: custos alert-ack ID --by NAME --note TEXT [--dismiss]');
   alerts.action(async (paths: string[], options: AlertsOptions) => {
     await runCommand('alerts', () => runAlerts(paths, options));
@@ -68,6 +71,7 @@ async function runAlerts(paths: string[], options: AlertsOptions): Promise<numbe
   for (const r of options.rule ?? []) if (!(ALERT_RULE_IDS as readonly string[]).includes(r)) throw new UsageError(`--rule "${r}" is not one of ${ALERT_RULE_IDS.join(', ')}.`);
   for (const s of options.severity ?? []) if (!(SEVERITIES as string[]).includes(s)) throw new UsageError(`--severity "${s}" is not one of ${SEVERITIES.join(', ')}.`);
   const asOfMs = options.asOf === undefined ? Date.now() : parseTime('--as-of', options.asOf);
+  const pdf = await preparePdf(options, 'Anomaly summary');
   const loaded = await loadArchives(paths, options, 'alerts');
   const journal = openJournal('alerts');
   const btg = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: rules.btgOverdue.reviewWindowDays, reviews: btgReviews(journal.records), journal: journal.status });
@@ -82,6 +86,7 @@ async function runAlerts(paths: string[], options: AlertsOptions): Promise<numbe
   const shown = { ...report, alerts: filterAlerts(report.alerts, filter) };
   if (options.json) printJson(shown);
   else process.stdout.write(renderAlerts(shown) + '\n');
+  await pdf?.write((provenance) => buildAlertsPdf(shown, provenance), paths, loaded.verification);
   return shown.alerts.some((a) => a.status === 'open') ? 1 : 0;
 }
 

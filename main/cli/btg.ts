@@ -3,6 +3,8 @@
  * record a reviewer's decision in the evidence journal.
  */
 import type { Command } from 'commander';
+import { buildBtgPdf } from '../core/pdf/btg-pdf.js';
+import { addOptionalPdfOptions, preparePdf, type OptionalPdfOptions } from './report-options.js';
 import { BTG_DECISIONS, type BtgDecision, type BtgOverview } from '../../shared/analyses.js';
 import { reviewBreakGlass } from '../core/analyses/btg.js';
 import { rulesConfigSchema, rulesConfigStore } from '../core/analyses/rules-config.js';
@@ -10,7 +12,7 @@ import { btgReviews, recordBtgReview } from '../core/journal/decisions.js';
 import { addSourceOptions, runCommand, type SourceOptions } from './open-session.js';
 import { iso, loadArchives, openJournal, parsePositive, parseTime, printJson, settingsFrom, table, UsageError, where } from './analysis-input.js';
 
-interface BtgOptions extends SourceOptions {
+interface BtgOptions extends SourceOptions, OptionalPdfOptions {
   asOf?: string;
   window?: string;
   rules?: string;
@@ -29,6 +31,7 @@ export function register(program: Command): void {
     .option('--pending', 'only events not yet reviewed')
     .option('--json', 'print as JSON');
   addSourceOptions(btg);
+  addOptionalPdfOptions(btg);
   btg.addHelpText('after', '\nExit status: 0 none overdue, 1 some reviews are overdue, 2 usage or I/O errors.\nRecord a decision with: custos btg-review KEY --decision appropriate --by NAME --note TEXT');
   btg.action(async (paths: string[], options: BtgOptions) => {
     await runCommand('btg', () => runBtg(paths, options));
@@ -55,12 +58,14 @@ async function runBtg(paths: string[], options: BtgOptions): Promise<number> {
   const rules = settingsFrom(rulesConfigSchema, options.rules, () => rulesConfigStore(), 'btg');
   const asOfMs = options.asOf === undefined ? Date.now() : parseTime('--as-of', options.asOf);
   const windowDays = options.window === undefined ? rules.btgOverdue.reviewWindowDays : parsePositive('--window', options.window);
+  const pdf = await preparePdf(options, 'Break-the-glass review log');
   const loaded = await loadArchives(paths, options, 'btg');
   const journal = openJournal('btg');
   const overview = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: windowDays, reviews: btgReviews(journal.records), journal: journal.status });
   const shown = options.pending ? { ...overview, events: overview.events.filter((e) => e.status === 'pending') } : overview;
   if (options.json) printJson(shown);
   else process.stdout.write(renderBtg(shown) + '\n');
+  await pdf?.write((provenance) => buildBtgPdf(shown, provenance), paths, loaded.verification);
   return overview.overdue > 0 ? 1 : 0;
 }
 

@@ -4,6 +4,8 @@
  * date of birth, phone, address) are hashed locally and never printed, stored or logged.
  */
 import type { Command } from 'commander';
+import { buildAccessReportPdf } from '../core/pdf/access-report-pdf.js';
+import { addOptionalPdfOptions, preparePdf, type OptionalPdfOptions } from './report-options.js';
 import { IDENTIFIER_KINDS, type AccessReport, type IdentifierKind } from '../../shared/analyses.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
@@ -14,7 +16,7 @@ import { addSourceOptions, runCommand, type SourceOptions } from './open-session
 import { collect, displayPath, iso, loadArchives, openJournal, parseTime, parseTimeZone, printJson, settingsFrom, table, UsageError, where } from './analysis-input.js';
 import { readHiddenLine } from './hidden-input.js';
 
-interface ReportOptions extends SourceOptions {
+interface ReportOptions extends SourceOptions, OptionalPdfOptions {
   patient?: string[];
   identifier?: string[];
   from?: string;
@@ -49,6 +51,7 @@ export function register(program: Command): void {
     .option('--rules <file>', 'alert rules JSON used to mark rows with alerts (default: the rules in force)')
     .option('--json', 'print the report as JSON (rows carry file and line)');
   addSourceOptions(access);
+  addOptionalPdfOptions(access);
   access.addHelpText('after', '\nExit status: 0 report printed (check the banner for integrity), 2 usage or I/O errors.');
   access.action(async (paths: string[], options: ReportOptions) => {
     await runCommand('report access', () => runReport(paths, options));
@@ -79,6 +82,7 @@ async function runReport(paths: string[], options: ReportOptions): Promise<numbe
   const toMs = options.to === undefined ? undefined : parseTime('--to', options.to, true);
   if (options.includeTpo && !options.disclosures) throw new UsageError('--include-tpo only applies with --disclosures.');
 
+  const pdf = await preparePdf(options, options.disclosures ? 'Accounting of disclosures' : 'Patient access report');
   const loaded = await loadArchives(paths, options, 'report access');
   const journal = openJournal('report access');
   const asOfMs = Date.now();
@@ -98,6 +102,7 @@ async function runReport(paths: string[], options: ReportOptions): Promise<numbe
   );
   if (options.json) printJson(report);
   else process.stdout.write(renderAccessReport(report) + '\n');
+  await pdf?.write((provenance) => buildAccessReportPdf(report, provenance), paths, loaded.verification);
   return 0;
 }
 

@@ -4,6 +4,8 @@
  * A review only: Custos never deletes, moves or changes evidence.
  */
 import type { Command } from 'commander';
+import { buildRetentionPdf } from '../core/pdf/retention-pdf.js';
+import { addOptionalPdfOptions, preparePdf, type OptionalPdfOptions } from './report-options.js';
 import type { LegalHoldScope, RetentionReview } from '../../shared/analyses.js';
 import { reviewRetention } from '../core/analyses/retention.js';
 import { retentionPolicySchema, retentionPolicyStore } from '../core/analyses/retention-policy.js';
@@ -11,7 +13,7 @@ import { activeLegalHolds, placeLegalHold, releaseLegalHold } from '../core/jour
 import { addSourceOptions, runCommand, type SourceOptions } from './open-session.js';
 import { day, displayPath, loadArchives, openJournal, parseTime, printJson, settingsFrom, table, UsageError } from './analysis-input.js';
 
-interface RetentionOptions extends SourceOptions {
+interface RetentionOptions extends SourceOptions, OptionalPdfOptions {
   policy?: string;
   asOf?: string;
   json?: boolean;
@@ -26,6 +28,7 @@ export function register(program: Command): void {
     .option('--as-of <date>', 'review as of this date (default: now)')
     .option('--json', 'print the review as JSON');
   addSourceOptions(retention);
+  addOptionalPdfOptions(retention);
   retention.addHelpText('after', '\nExit status: 0 review printed, 2 usage or I/O errors (an invalid policy names the bad field).');
   retention.action(async (paths: string[], options: RetentionOptions) => {
     await runCommand('retention', () => runRetention(paths, options));
@@ -99,11 +102,13 @@ function describeScope(scope: LegalHoldScope): string {
 async function runRetention(paths: string[], options: RetentionOptions): Promise<number> {
   const policy = settingsFrom(retentionPolicySchema, options.policy, () => retentionPolicyStore(), 'retention');
   const asOfMs = options.asOf === undefined ? Date.now() : parseTime('--as-of', options.asOf);
+  const pdf = await preparePdf(options, 'Retention review');
   const loaded = await loadArchives(paths, options, 'retention');
   const journal = openJournal('retention');
   const review = reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files });
   if (options.json) printJson(review);
   else process.stdout.write(renderRetention(review) + '\n');
+  await pdf?.write((provenance) => buildRetentionPdf(review, provenance), paths, loaded.verification);
   return 0;
 }
 

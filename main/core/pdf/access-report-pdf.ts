@@ -73,7 +73,7 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
         color: (row) => (row.outcome === 'failure' || row.breakGlass.length > 0 ? TONE_COLORS.critical : undefined),
       },
       { header: 'Alerts', weight: 1.7, value: (row) => row.alerts.join(', ') || '—' },
-      { header: 'Evidence (file:line)', weight: 3.3, value: (row) => refText(row.source, shorten) },
+      { header: 'Evidence (file:line)', weight: 3.3, fit: true, value: (row) => refText(row.source, shorten) },
     ],
     report.rows,
     {

@@ -34,6 +34,8 @@ export interface TableColumn<Row> {
   weight: number;
   align?: 'left' | 'right' | 'center';
   mono?: boolean;
+  /** Shrink the text instead of wrapping it (file:line references, identifiers). */
+  fit?: boolean;
   value: (row: Row) => string;
   /** Optional text colour for a cell, e.g. red for a failure. */
   color?: (row: Row) => string | undefined;
@@ -223,10 +225,18 @@ export class ReportDocument {
     const widths = columns.map((column) => (column.weight / totalWeight) * this.contentWidth);
     const lefts = widths.map((_, index) => MARGIN.left + widths.slice(0, index).reduce((sum, width) => sum + width, 0));
 
+    const MIN_FIT_SIZE = 5.5;
+    const sizeFor = (text: string, column: number, bold: boolean, mono: boolean): number => {
+      if (bold || !columns[column]?.fit) return fontSize;
+      doc.font(mono ? 'Mono' : 'Table').fontSize(fontSize);
+      const widest = Math.max(...text.split('\n').map((line) => doc.widthOfString(line)));
+      const room = (widths[column] ?? 0) - 2 * CELL_PADDING.x - 0.5;
+      return widest <= room ? fontSize : Math.max(MIN_FIT_SIZE, Math.floor(((fontSize * room) / widest) * 10) / 10);
+    };
     const measure = (texts: string[], bold: boolean, monoFlags: boolean[]): number =>
       Math.max(
         ...texts.map((text, index) => {
-          doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(fontSize);
+          doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(sizeFor(text, index, bold, monoFlags[index] === true));
           return doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
         }),
       ) +
@@ -243,7 +253,7 @@ export class ReportDocument {
       texts.forEach((text, column) => {
         doc
           .font(kind === 'header' ? 'Table-Bold' : monoFlags[column] ? 'Mono' : 'Table')
-          .fontSize(fontSize)
+          .fontSize(sizeFor(text, column, kind === 'header', monoFlags[column] === true))
           .fillColor(kind === 'header' ? COLORS.text : (colors[column] ?? COLORS.text))
           .text(text, (lefts[column] ?? 0) + CELL_PADDING.x, top + CELL_PADDING.y, {
             width: (widths[column] ?? 0) - 2 * CELL_PADDING.x,
