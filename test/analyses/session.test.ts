@@ -64,3 +64,31 @@ describe('analysis session (what the backend serves)', () => {
     expect(s.journalStatus()).toMatchObject({ state: 'ok', records: 1 });
   });
 });
+
+describe('analysis data across opens and closes', () => {
+  it('merges archives opened one after another and drops closed files', async () => {
+    const { mergeAnalysisData, withoutFiles } = await import('../../main/core/analyses/analysis-data.js');
+    const { buildAccessReport } = await import('../../main/core/analyses/access-report.js');
+    const { hashedForms } = await import('../../main/core/analyses/identifiers.js');
+    const [hash] = hashedForms('Ada Lovelace');
+    const a = collectAnalysisData(series(6, '2026-07-15T12:00:00Z', MIN, { file: 'a.jsonl', firstLine: 1 }));
+    const b = collectAnalysisData([
+      ...series(4, '2026-07-15T12:06:00Z', MIN, { file: 'b.jsonl', firstLine: 1 }),
+      entry({ file: 'b.jsonl', line: 9, at: '2026-07-15T13:00:00Z', patient: 'P-2', argsText: `{"patient_name": "${hash}"}` }),
+    ]);
+    const merged = mergeAnalysisData(a, b);
+    expect(merged.calls.map((c) => c.index)).toEqual(merged.calls.map((_, i) => i));
+    expect(merged.entries.file.length).toBe(11);
+    const s = new AnalysisSession({ dir: mkdtempSync(join(tmpdir(), 'custos-session-')), now: () => NOW });
+    s.setArchives(merged, { files: [], findings: [], verdict: { integrity: 'intact', completeness: 'unconfirmed', reasons: [] } });
+    // Six accesses from a.jsonl and four from b.jsonl make one burst of ten only together.
+    expect(s.alerts({ rules: ['burst'] }).alerts[0]?.evidenceCount).toBe(10);
+    expect(buildAccessReport(merged, { identifiers: [{ kind: 'name', value: 'Ada Lovelace' }] }).patients).toEqual(['P-2']);
+    const closed = withoutFiles(merged, new Set(['b.jsonl']));
+    expect(closed.calls.every((c) => c.source.file === 'a.jsonl')).toBe(true);
+    expect(closed.entries.files).toEqual(['a.jsonl']);
+    expect(buildAccessReport(closed, { identifiers: [{ kind: 'name', value: 'Ada Lovelace' }] }).patients).toEqual([]);
+    // Re-opening a file replaces its earlier reading instead of doubling it.
+    expect(mergeAnalysisData(merged, b).calls).toHaveLength(merged.calls.length);
+  });
+});

@@ -200,6 +200,42 @@ export class AnalysisCollector {
     if (callIndex >= 0 && hits.calls[hits.calls.length - 1] !== callIndex) hits.calls.push(callIndex);
   }
 
+  /** Copies already collected data in (skipping `dropFiles`), re-numbering calls and strings. */
+  absorb(other: AnalysisData, dropFiles: ReadonlySet<string> = new Set()): this {
+    const cols = other.entries;
+    const str = (id: number | undefined): number => (id === undefined || id < 0 ? -1 : this.intern(cols.strings[id] ?? null));
+    for (let i = 0; i < cols.file.length; i++) {
+      const file = cols.files[cols.file[i] ?? 0] ?? '';
+      if (dropFiles.has(file)) continue;
+      this.data.entries.file.push(this.fileId(file));
+      this.data.entries.line.push(cols.line[i] ?? 0);
+      this.data.entries.timeMs.push(cols.timeMs[i] ?? Number.NaN);
+      this.data.entries.tool.push(str(cols.tool[i]));
+      this.data.entries.user.push(str(cols.user[i]));
+      this.data.entries.patient.push(str(cols.patient[i]));
+    }
+    const renumbered = new Map<number, number>();
+    for (const call of other.calls) {
+      if (dropFiles.has(call.source.file)) continue;
+      const index = this.data.calls.length;
+      renumbered.set(call.index, index);
+      this.data.calls.push({ ...call, index });
+    }
+    for (const hit of other.pii) if (!dropFiles.has(hit.source.file)) this.data.pii.push(hit);
+    for (const [token, hits] of other.hashTokens) {
+      const calls = hits.calls.map((i) => renumbered.get(i)).filter((i): i is number => i !== undefined);
+      if (calls.length === 0 && dropFiles.size > 0) continue;
+      let target = this.data.hashTokens.get(token);
+      if (!target) this.data.hashTokens.set(token, (target = { calls: [], patients: new Set(), entries: 0 }));
+      target.calls.push(...calls);
+      // After dropping files, only patients of calls that remain are still linked to the token.
+      if (dropFiles.size === 0) for (const p of hits.patients) target.patients.add(p);
+      else for (const i of calls) if (this.data.calls[i]?.patient) target.patients.add(this.data.calls[i]?.patient ?? '');
+      target.entries += dropFiles.size > 0 ? calls.length : hits.entries;
+    }
+    return this;
+  }
+
   finish(): AnalysisData {
     this.startedCalls.clear();
     return this.data;
@@ -211,4 +247,21 @@ export function collectAnalysisData(entries: Iterable<NormalizedEntry>): Analysi
   const collector = new AnalysisCollector();
   for (const entry of entries) collector.add(entry);
   return collector.finish();
+}
+
+/**
+ * Combines the data of archives opened one after another (the workstation's "add"); files present
+ * in both are taken from `later` (a re-opened file replaces its earlier reading).
+ */
+export function mergeAnalysisData(earlier: AnalysisData, later: AnalysisData): AnalysisData {
+  const replaced = new Set(later.entries.files.filter((f) => earlier.entries.files.includes(f)));
+  const base = replaced.size > 0 ? withoutFiles(earlier, replaced) : earlier;
+  const collector = new AnalysisCollector();
+  return collector.absorb(base).absorb(later).finish();
+}
+
+/** The data without the entries of these files (the workstation's "close"). */
+export function withoutFiles(data: AnalysisData, files: ReadonlySet<string>): AnalysisData {
+  const collector = new AnalysisCollector();
+  return collector.absorb(data, files).finish();
 }
