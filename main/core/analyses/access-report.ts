@@ -12,6 +12,7 @@ import type {
   AccessRow,
   Alert,
   AlertRuleId,
+  IdentifierKind,
   IdentifierMatch,
   ReportFileVerdict,
   TimelineDay,
@@ -125,20 +126,25 @@ function bannerFor(files: ReportFileVerdict[], verification: VerifyReport | unde
   return banner;
 }
 
-/** Builds the report; throws only on a bad request (unknown time zone, no patient or identifier). */
-export function buildAccessReport(data: AnalysisData, request: AccessReportRequest, context: ReportContext = {}): AccessReport {
-  const patients = [...new Set((request.patients ?? []).map((p) => p.trim()).filter((p) => p.length > 0))];
-  // A patient id may itself be logged hashed (selectools HASHED privacy): search its hashed forms too.
-  const identifiers = [...(request.identifiers ?? []), ...patients.map((value) => ({ kind: 'patient-id' as const, value }))];
-  if (patients.length === 0 && (request.identifiers ?? []).length === 0) throw new Error('Name a patient id or at least one identifier to report on.');
-  const timeZone = request.timeZone ?? 'UTC';
-  const clock = LocalClock.for(timeZone);
-  const now = context.now ?? new Date();
-  const disclosures = request.disclosures !== undefined;
-  const toMs = request.toMs ?? null;
-  // An accounting of disclosures covers the six years before the request (§164.528(a)(3)).
-  const fromMs = request.fromMs ?? (disclosures ? (toMs ?? now.getTime()) - SIX_YEARS_MS : null);
+/** The calls a report covers, however they were found (in memory or in the indexed store). */
+export interface PatientSelection {
+  calls: CallRecord[];
+  /** Patients asked for plus those resolved from identifiers. */
+  patients: Set<string>;
+  identifierMatches: IdentifierMatch[];
+}
 
+/** Patients asked for by id; clear identifiers and the ids themselves are hashed for lookups. */
+export function requestedPatients(request: AccessReportRequest): { patients: string[]; identifiers: Array<{ kind: IdentifierKind; value: string }> } {
+  const patients = [...new Set((request.patients ?? []).map((p) => p.trim()).filter((p) => p.length > 0))];
+  if (patients.length === 0 && (request.identifiers ?? []).length === 0) throw new Error('Name a patient id or at least one identifier to report on.');
+  // A patient id may itself be logged hashed (selectools HASHED privacy): search its hashed forms too.
+  return { patients, identifiers: [...(request.identifiers ?? []), ...patients.map((value) => ({ kind: 'patient-id' as const, value }))] };
+}
+
+/** Selection through the in-memory per-patient index and hash-token index. */
+export function selectPatientCalls(data: AnalysisData, request: AccessReportRequest): PatientSelection {
+  const { patients, identifiers } = requestedPatients(request);
   const index = patientIndex(data);
   const selected = new Set<number>();
   const coveredPatients = new Set(patients);
@@ -146,7 +152,6 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
 
   // Identifier hashes: every call carrying one, plus every call of the patients they resolve to.
   const identifierMatches: IdentifierMatch[] = [];
-  const viaIdentifier = new Set<number>();
   for (const identifier of identifiers) {
     const matched: string[] = [];
     const resolved = new Set<string>();
@@ -158,7 +163,7 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
       if (index.has(hash)) resolved.add(hash);
       entries += hits.entries;
       for (const p of hits.patients) resolved.add(p);
-      for (const i of hits.calls) viaIdentifier.add(i);
+      for (const i of hits.calls) selected.add(i);
     }
     for (const p of resolved) {
       coveredPatients.add(p);
@@ -166,13 +171,31 @@ export function buildAccessReport(data: AnalysisData, request: AccessReportReque
     }
     if (identifier.kind !== 'patient-id' || matched.length > 0) identifierMatches.push({ kind: identifier.kind, matchedHashes: matched, patients: [...resolved].sort(), entries });
   }
-  for (const i of viaIdentifier) selected.add(i);
+  return { calls: [...selected].map((i) => data.calls[i] as CallRecord), patients: coveredPatients, identifierMatches };
+}
+
+/** Builds the report; throws only on a bad request (unknown time zone, no patient or identifier). */
+export function buildAccessReport(data: AnalysisData, request: AccessReportRequest, context: ReportContext = {}): AccessReport {
+  return assembleAccessReport(selectPatientCalls(data, request), request, context);
+}
+
+/** Pure assembly of rows, summary, timeline and verdicts from selected calls. */
+export function assembleAccessReport(selection: PatientSelection, request: AccessReportRequest, context: ReportContext = {}): AccessReport {
+  const { patients } = requestedPatients(request);
+  const coveredPatients = selection.patients;
+  const identifierMatches = selection.identifierMatches;
+  const timeZone = request.timeZone ?? 'UTC';
+  const clock = LocalClock.for(timeZone);
+  const now = context.now ?? new Date();
+  const disclosures = request.disclosures !== undefined;
+  const toMs = request.toMs ?? null;
+  // An accounting of disclosures covers the six years before the request (§164.528(a)(3)).
+  const fromMs = request.fromMs ?? (disclosures ? (toMs ?? now.getTime()) - SIX_YEARS_MS : null);
 
   const alertsByLine = alertIndex(context.alerts ?? []);
   const rows: AccessRow[] = [];
   let excludedTpo = 0;
-  for (const i of selected) {
-    const call = data.calls[i] as CallRecord;
+  for (const call of selection.calls) {
     if (call.timeMs !== null && ((fromMs !== null && call.timeMs < fromMs) || (toMs !== null && call.timeMs > toMs))) continue;
     if (disclosures && request.disclosures?.excludeTreatmentPaymentOperations && isTreatmentPaymentOperations(call.purpose)) {
       excludedTpo++;
