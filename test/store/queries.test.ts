@@ -200,7 +200,10 @@ describe('files in the index', () => {
     const local = await indexFiles([fileA, fileB]);
     const summary = sessionSummary(local);
     const b = summary.files.find((file) => file.path === fileB.path)!;
+    expect(toolStats(local, {}).map((stats) => stats.tool)).toContain('export_records');
     removeFiles(local, [b.id]);
+    // Statistics are remembered between identical requests, but never past a change to the index.
+    expect(toolStats(local, {}).map((stats) => stats.tool)).not.toContain('export_records');
     expect(sessionSummary(local).totalEntries).toBe(4);
     expect(distinctValues(local, 'role', 10)).toEqual(['physician']);
   });

@@ -16,6 +16,7 @@ import type {
   ToolStats,
 } from '../../../shared/query.js';
 import type { ChainStatus, CompletenessVerdict, IntegrityVerdict, Verdict } from '../../../shared/verification.js';
+import { cachedAnswer } from './answer-cache.js';
 import { filterCondition } from './filter.js';
 import type { LabelColumn } from './schema.js';
 
@@ -134,6 +135,10 @@ export function conversationEntries(db: Database, conversationId: string, limit 
 
 /** Per-tool statistics as the lesson's `by_tool` reports them, for every tool matching the filter. */
 export function toolStats(db: Database, filter: EntryFilter): ToolStats[] {
+  return cachedAnswer(db, `toolStats ${JSON.stringify(filter)}`, () => computeToolStats(db, filter));
+}
+
+function computeToolStats(db: Database, filter: EntryFilter): ToolStats[] {
   const { where, params } = filterCondition(filter);
   return selectRows(
     db,
@@ -186,6 +191,10 @@ export function countsPerBucket(db: Database, filter: EntryFilter, bucketMs: num
 
 /** A histogram of at most about `buckets` bars over the filtered time range. */
 export function histogram(db: Database, filter: EntryFilter, buckets: number): { bucketMs: number; buckets: TimeBucket[] } {
+  return cachedAnswer(db, `histogram ${buckets} ${JSON.stringify(filter)}`, () => computeHistogram(db, filter, buckets));
+}
+
+function computeHistogram(db: Database, filter: EntryFilter, buckets: number): { bucketMs: number; buckets: TimeBucket[] } {
   const { where, params } = filterCondition(filter);
   const range = selectRows(db, `SELECT min(e.time_ms), max(e.time_ms) FROM entries e WHERE e.time_ms IS NOT NULL AND ${where}`, params)[0];
   const from = filter.fromMs ?? (range?.[0] === null || range?.[0] === undefined ? null : Number(range[0]));

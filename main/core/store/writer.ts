@@ -8,6 +8,7 @@ import type { NormalizedEntry } from '../../../shared/entry.js';
 import type { Finding } from '../../../shared/findings.js';
 import type { GenericMapping } from '../../../shared/formats.js';
 import type { FileReport, Verdict } from '../../../shared/verification.js';
+import { bumpVersion } from './answer-cache.js';
 import { LABEL_COLUMNS, type LabelColumn } from './schema.js';
 
 const LABEL_FIELD: Record<LabelColumn, keyof NormalizedEntry> = {
@@ -132,6 +133,7 @@ export class EntryWriter {
     }
     this.written += this.buffer.length;
     this.buffer.length = 0;
+    bumpVersion(this.db);
   }
 
   /** Entries waiting for the next batch. */
@@ -212,6 +214,7 @@ export function beginFile(
   path: string,
   details: { gzip: boolean; mtimeMs: number; size: number; mapping: GenericMapping | null },
 ): number {
+  bumpVersion(db);
   const existing = db.exec('SELECT id FROM files WHERE path = ?', [path])[0]?.values[0]?.[0] as number | undefined;
   const mappingJson = details.mapping === null ? null : JSON.stringify(details.mapping);
   if (existing !== undefined) {
@@ -233,6 +236,7 @@ export function beginFile(
 
 /** Records the verifier's report for a file once it has been read to the end. */
 export function finishFile(db: Database, fileId: number, report: FileReport, scanId: number): void {
+  bumpVersion(db);
   db.run(
     `UPDATE files SET scan_id = ?, format = ?, size = ?, sha256 = ?, entries = ?, lines = ?, chain_status = ?, head_hash = ?,
       covered_fields = ?, uncovered_fields = ?, first_time = ?, last_time = ? WHERE id = ?`,
@@ -265,6 +269,7 @@ export function updateScanVerdict(db: Database, scanId: number, verdict: Verdict
 
 export function insertFindings(db: Database, findings: readonly Finding[], scanId: number | null): void {
   if (findings.length === 0) return;
+  bumpVersion(db);
   const fileIds = new Map<string, number>();
   for (const row of db.exec('SELECT path, id FROM files')[0]?.values ?? []) fileIds.set(row[0] as string, row[1] as number);
   const statement = db.prepare(
@@ -301,6 +306,7 @@ export function removeFiles(db: Database, fileIds: readonly number[]): void {
 
 function removeFileRows(db: Database, fileIds: readonly number[], dropFileRow: boolean): void {
   if (fileIds.length === 0) return;
+  bumpVersion(db);
   const list = fileIds.map(() => '?').join(', ');
   const ids = [...fileIds];
   // entry_text is contentless (no DELETE); its orphaned docids never match an entry again
@@ -325,6 +331,7 @@ export function rebuildColumnValues(db: Database): void {
 
 /** Empties the index (the "replace" open mode). */
 export function clearIndex(db: Database): void {
+  bumpVersion(db);
   db.exec(`DELETE FROM entries; DELETE FROM findings; DELETE FROM files; DELETE FROM scans; DELETE FROM labels; DELETE FROM column_values;
     DROP TABLE entry_text; CREATE VIRTUAL TABLE entry_text USING fts4(args, result, content="", tokenize=unicode61);`);
 }
