@@ -6,6 +6,7 @@ import { register as registerVerify } from './verify.js';
 import { register as registerSeal } from './seal.js';
 import { register as registerCertify } from './certify.js';
 import { register as registerVerifyReport } from './verify-report.js';
+import { register as registerExport } from './export.js';
 import { register as registerQuery } from './query.js';
 import { register as registerStats } from './stats.js';
 import { register as registerIndex } from './save-index.js';
@@ -14,6 +15,7 @@ import { register as registerReportAccess } from './report-access.js';
 import { register as registerRetention } from './retention.js';
 import { register as registerBtg } from './btg.js';
 import { register as registerAlerts } from './alerts.js';
+import { register as registerTail } from './tail.js';
 
 const program = new Command()
   .name('custos')
@@ -26,7 +28,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerExport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts, registerTail];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);
