@@ -7,7 +7,7 @@
  * filtered page p95 ≤ 30 ms.
  *
  * The archive is generated once with the fixture generator and cached under .cache/bench/ (shared
- * with bench:verify).  BENCH_ENTRIES=N picks another size (cached separately).
+ * with bench:verify).  BENCH_ENTRIES=N picks another size (cached separately); BENCH_DIR=DIR another folder.
  * The open and the queries run in a child process so its peak RSS is the store's alone.
  */
 import { spawn } from 'node:child_process';
@@ -20,7 +20,8 @@ import { DbClient } from '../main/worker/client.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 1_000_000);
-const DIR = join(ROOT, '.cache', 'bench', `chained-${ENTRIES}`);
+/** BENCH_DIR: another folder for the cached archive (same generator, seed and options: the same bytes). */
+const DIR = process.env['BENCH_DIR'] ? resolve(process.env['BENCH_DIR']) : join(ROOT, '.cache', 'bench', `chained-${ENTRIES}`);
 const FILE = join(DIR, 'audit.jsonl');
 const RUNS = 50;
 
