@@ -48,8 +48,8 @@ export function EntryTable() {
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    // Fetch half a page beyond each edge, so normal scrolling finds its rows already there.
-    ensureRows(Math.max(0, first - PAGE_SIZE / 2), last + PAGE_SIZE / 2);
+    // Fetch a page beyond each edge, so normal scrolling finds its rows already there.
+    ensureRows(Math.max(0, first - PAGE_SIZE), last + PAGE_SIZE);
   }, [first, last, generation, total, ensureRows]);
 
   useEffect(() => {
