@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { CONTENT_SECURITY_POLICY as HOST_POLICY } from '../../shared/content-security-policy.js';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, isAppUrl, secureWebPreferences } from '../../main/app/security.js';
 
 function directives(policy: string): Map<string, string[]> {
@@ -38,6 +39,8 @@ describe('renderer window security settings', () => {
     expect(csp.get('base-uri')).toEqual(["'none'"]);
     expect(csp.get('form-action')).toEqual(["'none'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|unsafe-inline|https?:|\*/);
+    // The browser host sends the very same policy.
+    expect(HOST_POLICY).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('recognises only its own origin as the app', () => {
