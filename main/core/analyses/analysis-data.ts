@@ -91,13 +91,30 @@ export class AnalysisCollector {
   /** selectools tool_start lines not yet ended, by run and call id: the call record points back to them. */
   private readonly startedCalls = new Map<string, { source: EvidenceRef; argsText: string | null }>();
 
+  private readonly canonical = new Map<string, string>();
+
+  /**
+   * One shared, flat copy per distinct value. Parsed field values can be slices of their whole line;
+   * keeping a slice would keep the line alive, so a million calls would hold the whole archive.
+   */
+  private canon(value: string | null): string | null {
+    if (value === null) return null;
+    let shared = this.canonical.get(value);
+    if (shared === undefined) {
+      shared = Buffer.from(value, 'utf8').toString('utf8');
+      this.canonical.set(shared, shared);
+    }
+    return shared;
+  }
+
   private intern(value: string | null): number {
     if (value === null) return -1;
     let id = this.stringIds.get(value);
     if (id === undefined) {
       id = this.data.entries.strings.length;
-      this.data.entries.strings.push(value);
-      this.stringIds.set(value, id);
+      const flat = this.canon(value) ?? value;
+      this.data.entries.strings.push(flat);
+      this.stringIds.set(flat, id);
     }
     return id;
   }
@@ -106,15 +123,16 @@ export class AnalysisCollector {
     let id = this.fileIds.get(file);
     if (id === undefined) {
       id = this.data.entries.files.length;
-      this.data.entries.files.push(file);
-      this.fileIds.set(file, id);
+      const flat = Buffer.from(file, 'utf8').toString('utf8');
+      this.data.entries.files.push(flat);
+      this.fileIds.set(flat, id);
     }
     return id;
   }
 
   add(entry: NormalizedEntry): void {
     const cols = this.data.entries;
-    const source: EvidenceRef = { file: entry.source.file, line: entry.source.line };
+    const source: EvidenceRef = { file: this.data.entries.files[this.fileId(entry.source.file)] ?? entry.source.file, line: entry.source.line };
     cols.file.push(this.fileId(entry.source.file));
     cols.line.push(entry.source.line);
     cols.timeMs.push(entry.timeMs ?? Number.NaN);
@@ -138,7 +156,7 @@ export class AnalysisCollector {
     if (entry.format !== 'selectools' || entry.callId === null) return null;
     const key = `${entry.conversationId ?? ''}\u0000${entry.callId}`;
     if (entry.eventType === SELECTOOLS_CALL_START) {
-      this.startedCalls.set(key, { source: { file: entry.source.file, line: entry.source.line }, argsText: entry.argsText });
+      this.startedCalls.set(key, { source: { file: this.data.entries.files[this.fileId(entry.source.file)] ?? entry.source.file, line: entry.source.line }, argsText: entry.argsText });
       return null;
     }
     if (!SELECTOOLS_CALL_END.has(entry.eventType)) return null;
@@ -158,16 +176,16 @@ export class AnalysisCollector {
     const call: CallRecord = {
       index: this.data.calls.length,
       timeMs: entry.timeMs,
-      timeRaw: entry.timeMs === null ? entry.timeRaw : null,
-      user: entry.user,
-      role: entry.role,
-      patient: entry.patient,
-      tool: entry.tool,
-      purpose: entry.purpose,
+      timeRaw: entry.timeMs === null ? this.canon(entry.timeRaw) : null,
+      user: this.canon(entry.user),
+      role: this.canon(entry.role),
+      patient: this.canon(entry.patient),
+      tool: this.canon(entry.tool),
+      purpose: this.canon(entry.purpose),
       success: entry.success,
-      conversationId: entry.conversationId,
+      conversationId: this.canon(entry.conversationId),
       format: entry.format,
-      breakGlass: entry.breakGlass.length > 0 ? entry.breakGlass : NO_SIGNALS,
+      breakGlass: entry.breakGlass.length > 0 ? structuredClone(entry.breakGlass) : NO_SIGNALS,
       source,
       related: startedAt ? [startedAt] : NO_REFS,
       lineSha256: entry.breakGlass.length > 0 ? entry.lineSha256 : '',
@@ -179,7 +197,7 @@ export class AnalysisCollector {
   private scanText(entry: NormalizedEntry, text: string | null, where: PiiHit['where'], source: EvidenceRef, callIndex: number): void {
     if (!text) return;
     for (const match of findPiiInClear(text)) {
-      this.data.pii.push({ kind: match.kind, field: match.field, where, source, user: entry.user, patient: entry.patient, timeMs: entry.timeMs });
+      this.data.pii.push({ kind: match.kind, field: this.canon(match.field), where, source, user: this.canon(entry.user), patient: this.canon(entry.patient), timeMs: entry.timeMs });
     }
     this.indexTokens(entry, text, callIndex);
   }
@@ -193,10 +211,10 @@ export class AnalysisCollector {
     let hits = this.data.hashTokens.get(token);
     if (!hits) {
       hits = { calls: [], patients: new Set(), entries: 0 };
-      this.data.hashTokens.set(token, hits);
+      this.data.hashTokens.set(this.canon(token) ?? token, hits);
     }
     hits.entries++;
-    if (entry.patient !== null) hits.patients.add(entry.patient);
+    if (entry.patient !== null) hits.patients.add(this.canon(entry.patient) ?? entry.patient);
     if (callIndex >= 0 && hits.calls[hits.calls.length - 1] !== callIndex) hits.calls.push(callIndex);
   }
 
