@@ -18,6 +18,7 @@ import type {
   TimeBucket,
   ToolStats,
 } from './query.js';
+import type { TailAlert, TailBatchSummary, TailStartRequest, TailStatus } from './tail.js';
 
 export interface Channels {
   'archives.open': { request: OpenRequest; response: { jobId: string } };
@@ -42,6 +43,12 @@ export interface Channels {
   /** Native dialogs exist only in Electron; the browser host answers `unsupported` and the UI offers a path field. */
   'dialog.openPaths': { request: { kind: 'files' | 'folder' }; response: { paths: string[] } };
   'dialog.savePath': { request: { defaultName: string; extensions: string[] }; response: { path: string | null } };
+  /** Follows a folder as it is written (live tail); its entries are indexed into the session as they are verified. */
+  'tail.start': { request: TailStartRequest; response: { tailId: string } };
+  'tail.stop': { request: { tailId: string }; response: { stopped: boolean } };
+  'tail.status': { request: Record<string, never>; response: { tails: TailStatus[] } };
+  /** Reads (no `enabled`) or sets whether new live alerts raise an OS notification (desktop app). */
+  'tail.notifications': { request: { enabled?: boolean }; response: { enabled: boolean } };
 }
 
 export type Channel = keyof Channels;
@@ -68,6 +75,10 @@ export const CHANNELS = [
   'entries.conversation',
   'dialog.openPaths',
   'dialog.savePath',
+  'tail.start',
+  'tail.stop',
+  'tail.status',
+  'tail.notifications',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;
@@ -84,9 +95,13 @@ export interface Events {
   'open.progress': OpenProgress;
   'open.done': OpenOutcome;
   'session.changed': SessionSummary;
+  /** A verified batch of a live tail (its entries are in the index by now). */
+  'tail.batch': TailBatchSummary;
+  'tail.alert': TailAlert;
+  'tail.status': TailStatus;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed', 'tail.batch', 'tail.alert', 'tail.status'] as const satisfies readonly EventName[];
 /** Electron IPC message that carries every backend event: (eventName, payload). */
 export const IPC_EVENT_MESSAGE = 'custos:event';
 

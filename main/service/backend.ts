@@ -14,6 +14,7 @@ import { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 import { RecentArchives } from './recent-archives.js';
 import { requestSchemas } from './schemas.js';
+import { createTailService } from './tail-service.js';
 
 export interface BackendOptions {
   /** Where Custos keeps its own records (recent archives); see main/core/data-dir.ts. */
@@ -26,6 +27,8 @@ export interface Backend {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   invoke(channel: string, request: unknown): Promise<Result<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Whether live-tail alerts should raise an OS notification (a user setting). */
+  notificationsEnabled(): boolean;
   /** Stops the worker; cancels running opens. */
   close(): Promise<void>;
 }
@@ -90,6 +93,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     await announceSession();
   };
 
+  const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
+
   const openPathsInSession = async (): Promise<Set<string>> => new Set((await client.call('summary', {})).files.map((file) => file.path));
 
   const implementations: Implementations = {
@@ -142,6 +147,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'dialog.savePath': () => {
       throw new WorkerError({ code: 'unsupported', message: 'Native dialogs exist only in the desktop app.', hint: 'Type or paste the path instead.' });
     },
+    ...tailService.implementations,
   };
 
   async function invoke(channel: string, request: unknown): Promise<Result<unknown>> {
@@ -168,8 +174,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       listeners.set(event, set);
       return () => set.delete(listener as (payload: never) => void);
     },
+    notificationsEnabled: () => tailService.notificationsEnabled(),
     async close() {
       for (const job of jobs.values()) job.abort();
+      await tailService.close();
       await client.close();
     },
   };

@@ -75,4 +75,8 @@ export const requestSchemas = {
     defaultName: z.string().min(1).max(255),
     extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/u)).max(10),
   }) satisfies z.ZodType<RequestOf<'dialog.savePath'>>,
+  'tail.start': z.strictObject({ dir: path, format: z.enum(FORMAT_IDS).optional(), polling: z.boolean().optional() }) satisfies z.ZodType<RequestOf<'tail.start'>>,
+  'tail.stop': z.strictObject({ tailId: z.string().min(1).max(100) }) satisfies z.ZodType<RequestOf<'tail.stop'>>,
+  'tail.status': empty satisfies z.ZodType<RequestOf<'tail.status'>>,
+  'tail.notifications': z.strictObject({ enabled: z.boolean().optional() }) satisfies z.ZodType<RequestOf<'tail.notifications'>>,
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };

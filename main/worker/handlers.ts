@@ -26,6 +26,7 @@ import { RequestError } from './errors.js';
 import type { ParamsOf, ResultOf, WorkerMethod } from './protocol.js';
 import { openArchives } from '../core/store/open-pipeline.js';
 import { describeEntryIn } from './open-archives.js';
+import { TailIndex } from '../core/tail/store-append.js';
 
 export interface CallContext {
   signal: AbortSignal;
@@ -36,6 +37,7 @@ type Handler<M extends WorkerMethod> = (params: ParamsOf<M>, context: CallContex
 
 export class DatabaseHost {
   private exclusive: Promise<unknown> = Promise.resolve();
+  private tailIndex: TailIndex | null = null;
 
   private constructor(private db: Database) {}
 
@@ -52,6 +54,11 @@ export class DatabaseHost {
 
   readonly handlers: { [M in WorkerMethod]: Handler<M> } = {
     ping: () => ({ at: Date.now() }),
+    'tail.append': (request) =>
+      this.serialize(async () => {
+        if (this.tailIndex === null || this.tailIndex.db !== this.db) this.tailIndex = new TailIndex(this.db);
+        return this.tailIndex.append(request);
+      }),
     open: (job, context) => this.serialize(() => openArchives(this.db, job, context)),
     summary: () => sessionSummary(this.db),
     close: ({ fileIds }) =>

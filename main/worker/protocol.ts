@@ -6,6 +6,7 @@
 import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from '../../shared/archive.js';
 import type { RequestOf, ResponseOf } from '../../shared/contract.js';
 import type { ErrorInfo } from '../../shared/result.js';
+import type { TailAppendRequest, TailAppendResult } from '../core/tail/store-append.js';
 
 export interface OpenJob extends OpenRequest {
   jobId: string;
@@ -26,6 +27,8 @@ export interface WorkerMethods {
   'entries.detail': { params: RequestOf<'entries.detail'>; result: ResponseOf<'entries.detail'> };
   'entries.toolStats': { params: RequestOf<'entries.toolStats'>; result: ResponseOf<'entries.toolStats'> };
   'entries.conversation': { params: RequestOf<'entries.conversation'> & { limit?: number }; result: ResponseOf<'entries.conversation'> };
+  /** Appends one live-tail batch of verified, normalized entries (and its findings) to the index. */
+  'tail.append': { params: TailAppendRequest; result: TailAppendResult };
   /** Answers at once: lets tests and the UI check the worker is responsive. */
   ping: { params: Record<string, never>; result: { at: number } };
 }

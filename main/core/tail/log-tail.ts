@@ -61,7 +61,15 @@ export interface LogTailOptions {
   maxBatchBytes?: number;
 }
 
-export type TailBatch = ReadBatch & { tailId: string };
+/** A batch as delivered, with where its file stands after it. */
+export type TailBatch = ReadBatch & {
+  tailId: string;
+  format: FormatId | null;
+  /** Stored hash of the file's last entry so far. */
+  lastHash: string | null;
+  verifiedBytes: number;
+  lines: number;
+};
 
 export interface LogTailEvents {
   entries: [TailBatch];
@@ -454,7 +462,7 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   }
 
   private async deliver(file: FollowedFile, read: ReadBatch): Promise<void> {
-    const batch: TailBatch = { ...read, tailId: this.tailId };
+    const batch: TailBatch = { ...read, tailId: this.tailId, format: file.format, lastHash: file.lastHash, verifiedBytes: file.offset, lines: file.lines };
     if (!batch.replay || this.options.replay) {
       if (this.options.sink) {
         try {
