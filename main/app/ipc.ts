@@ -4,6 +4,7 @@
  * renderer never sees an exception and nothing unvalidated reaches the backend.
  */
 import type { IpcMainInvokeEvent } from 'electron';
+import type { ZodType } from 'zod';
 import { CHANNELS, type Channel, type RequestOf } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/result.js';
 import { requestSchemas } from '../service/schemas.js';
@@ -34,7 +35,10 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 
 
 /** Validates a request against the backend's schema for its channel (main/service/schemas.ts). */
 export function validateRequest<C extends Channel>(channel: C, request: unknown): Result<RequestOf<C>> {
-  const parsed = requestSchemas[channel].safeParse(request);
+  // A channel without a schema (one being added to the contract) is refused, never passed through.
+  const schema = (requestSchemas as Partial<Record<Channel, ZodType>>)[channel];
+  if (!schema) return fail('unknown-channel', `"${channel}" has no request schema, so it is refused.`);
+  const parsed = schema.safeParse(request);
   if (parsed.success) return ok(parsed.data as RequestOf<C>);
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
   return fail('invalid-request', `Invalid request for ${channel}: ${problems}`);
