@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/query.js';
 import type { ChainStatus, CompletenessVerdict, IntegrityVerdict, Verdict } from '../../../shared/verification.js';
 import { cachedAnswer } from './answer-cache.js';
+import { timeRawSql } from './compact-time.js';
 import { filterCondition } from './filter.js';
 import type { LabelColumn } from './schema.js';
 
@@ -51,7 +52,7 @@ const SORT_EXPRESSIONS: Record<SortColumn, string> = {
   file: 'e.id',
 };
 
-const ROW_COLUMNS = `e.id, e.file_id, f.path, e.line, e.byte_offset, e.byte_length, hex(e.line_sha256), e.format, e.time_ms, e.time_raw,
+const ROW_COLUMNS = `e.id, e.file_id, f.path, e.line, e.byte_offset, e.byte_length, hex(e.line_sha256), e.format, e.time_ms, ${timeRawSql('e')},
   et.value, u.value, r.value, p.value, t.value, pu.value, e.success, e.duration_ms, c.value, e.turn, e.call_id, m.value,
   tr.value, ip.value, e.break_glass_signals, er.value, d.value, e.call_record, e.time_assumed_utc, e.privacy`;
 const ROW_JOINS = `JOIN files f ON f.id = e.file_id

@@ -6,6 +6,7 @@
  * SQLite tool.
  */
 import type { Database } from 'sql.js';
+import { timeRawSql } from './compact-time.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS entries (
   line_sha256 BLOB NOT NULL,
   format TEXT NOT NULL,
   time_ms INTEGER,
-  time_raw TEXT,
+  time_raw TEXT,                  -- the timestamp as written, unless time_extra rebuilds it (compact-time.ts)
+  time_extra INTEGER,
   event_type INTEGER,
   user INTEGER,
   role INTEGER,
@@ -104,7 +106,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entry_text USING fts4(args, result, content="
 CREATE INDEX IF NOT EXISTS findings_file ON findings(file_id, line);
 CREATE VIEW IF NOT EXISTS entry_view AS
   SELECT e.id, f.path AS file, e.line, e.byte_offset, e.byte_length, hex(e.line_sha256) AS line_sha256, e.format,
-         e.time_ms, e.time_raw, et.value AS event_type, u.value AS user, r.value AS role, p.value AS patient,
+         e.time_ms, ${timeRawSql('e')} AS time_raw, et.value AS event_type, u.value AS user, r.value AS role, p.value AS patient,
          t.value AS tool, pu.value AS purpose, e.success, e.duration_ms, c.value AS conversation, e.turn,
          e.call_id, m.value AS model, tr.value AS trigger, ip.value AS client_ip, er.value AS error, d.value AS decision, e.call_record, e.time_assumed_utc,
          e.privacy, e.break_glass, e.break_glass_signals

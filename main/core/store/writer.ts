@@ -9,6 +9,7 @@ import type { Finding } from '../../../shared/findings.js';
 import type { GenericMapping } from '../../../shared/formats.js';
 import type { FileReport, Verdict } from '../../../shared/verification.js';
 import { bumpVersion } from './answer-cache.js';
+import { compactTime } from './compact-time.js';
 import { LABEL_COLUMNS, type LabelColumn } from './schema.js';
 
 const LABEL_FIELD: Record<LabelColumn, keyof NormalizedEntry> = {
@@ -100,9 +101,9 @@ export class EntryWriter {
   ) {
     this.labels = new LabelCache(db);
     this.insertEntry = db.prepare(
-      `INSERT INTO entries(id, file_id, line, byte_offset, byte_length, line_sha256, format, time_ms, time_raw, ${LABEL_COLUMNS.join(', ')},
+      `INSERT INTO entries(id, file_id, line, byte_offset, byte_length, line_sha256, format, time_ms, time_raw, time_extra, ${LABEL_COLUMNS.join(', ')},
         success, duration_ms, turn, call_id, call_record, time_assumed_utc, privacy, break_glass, break_glass_signals)
-       VALUES (${new Array(9 + LABEL_COLUMNS.length + 9).fill('?').join(', ')})`,
+       VALUES (${new Array(10 + LABEL_COLUMNS.length + 9).fill('?').join(', ')})`,
     );
     this.insertText = db.prepare('INSERT INTO entry_text(docid, args, result) VALUES (?, ?, ?)');
     const sequence = db.exec("SELECT seq FROM sqlite_sequence WHERE name = 'entries'")[0]?.values[0]?.[0];
@@ -165,6 +166,7 @@ export class EntryWriter {
       return id;
     });
     const id = this.nextId++;
+    const time = compactTime(entry.timeMs, entry.timeRaw);
     this.insertEntry.run([
       id,
       fileId,
@@ -174,7 +176,8 @@ export class EntryWriter {
       hexToBytes(entry.lineSha256),
       entry.format,
       entry.timeMs,
-      entry.timeRaw,
+      time.raw,
+      time.extra,
       ...labelIds,
       entry.success === null ? null : entry.success ? 1 : 0,
       entry.durationMs,
