@@ -187,6 +187,12 @@ function FileProgress({ progress }: { progress: OpenProgress }) {
 }
 
 function FilesTable({ files, onClose }: { files: ArchiveFile[]; onClose: (ids: number[]) => void }) {
+  const setFilter = useCustos((state) => state.setFilter);
+  const setView = useCustos((state) => state.setView);
+  const explore = (file: ArchiveFile) => {
+    setFilter({ fileIds: [file.id] });
+    setView('explorer');
+  };
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Open archive files">
@@ -227,7 +233,10 @@ function FilesTable({ files, onClose }: { files: ArchiveFile[]; onClose: (ids: n
                 {file.firstTime ? `${formatTime(Date.parse(file.firstTime))} → ${formatTime(file.lastTime ? Date.parse(file.lastTime) : null)}` : '—'}
               </td>
               <td className="num">{formatBytes(file.size)}</td>
-              <td>
+              <td className="row-actions">
+                <button className="button button--small" aria-label={`Explore the entries of ${baseName(file.path)}`} onClick={() => explore(file)}>
+                  Explore
+                </button>
                 <button className="button button--small" aria-label={`Close ${baseName(file.path)}`} onClick={() => onClose([file.id])}>
                   Close
                 </button>

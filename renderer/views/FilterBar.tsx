@@ -49,6 +49,7 @@ export function FilterBar() {
         </select>
       </div>
       <TextFilter key={`text=${filter.text ?? ''}`} id="filter-text" label="Text in arguments/results" value={filter.text ?? ''} wide onCommit={(text) => setFilter({ text: text || undefined })} />
+      {filter.fileIds && filter.fileIds.length > 0 && <FileChip fileIds={filter.fileIds} onClear={() => setFilter({ fileIds: undefined })} />}
       <div className="filter filter--actions">
         <button type="button" className="button" disabled={!active} onClick={clearFilter}>
           Clear filters
@@ -124,6 +125,22 @@ function TimeField({ label, value, onCommit }: { label: string; value: number | 
           }
         }}
       />
+    </div>
+  );
+}
+
+function FileChip({ fileIds, onClear }: { fileIds: number[]; onClear: () => void }) {
+  const files = useCustos((state) => state.summary?.files);
+  const names = fileIds.map((id) => files?.find((file) => file.id === id)?.path.split(/[\\/]/).pop() ?? `file ${id}`);
+  return (
+    <div className="filter">
+      <span className="filter-label-static">File</span>
+      <span className="filter-chip">
+        {names.join(', ')}
+        <button type="button" className="icon-button" aria-label="Show entries of every open file" onClick={onClear}>
+          ×
+        </button>
+      </span>
     </div>
   );
 }
