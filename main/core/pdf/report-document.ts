@@ -226,18 +226,31 @@ export class ReportDocument {
     const lefts = widths.map((_, index) => MARGIN.left + widths.slice(0, index).reduce((sum, width) => sum + width, 0));
 
     const MIN_FIT_SIZE = 5.5;
+    // Text layout is the expensive part; cells repeat a lot (users, tools, purposes), so measure each once.
+    const sizes = new Map<string, number>();
+    const heights = new Map<string, number>();
     const sizeFor = (text: string, column: number, bold: boolean, mono: boolean): number => {
       if (bold || !columns[column]?.fit) return fontSize;
+      const key = `${column}\u0000${text}`;
+      const cached = sizes.get(key);
+      if (cached !== undefined) return cached;
       doc.font(mono ? 'Mono' : 'Table').fontSize(fontSize);
       const widest = Math.max(...text.split('\n').map((line) => doc.widthOfString(line)));
       const room = (widths[column] ?? 0) - 2 * CELL_PADDING.x - 0.5;
-      return widest <= room ? fontSize : Math.max(MIN_FIT_SIZE, Math.floor(((fontSize * room) / widest) * 10) / 10);
+      const size = widest <= room ? fontSize : Math.max(MIN_FIT_SIZE, Math.floor(((fontSize * room) / widest) * 10) / 10);
+      sizes.set(key, size);
+      return size;
     };
     const measure = (texts: string[], bold: boolean, monoFlags: boolean[]): number =>
       Math.max(
         ...texts.map((text, index) => {
+          const key = `${index}\u0000${bold ? 1 : 0}\u0000${text}`;
+          const cached = heights.get(key);
+          if (cached !== undefined) return cached;
           doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(sizeFor(text, index, bold, monoFlags[index] === true));
-          return doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
+          const height = doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
+          heights.set(key, height);
+          return height;
         }),
       ) +
       2 * CELL_PADDING.y;
