@@ -3,9 +3,9 @@
  * access, after-hours access, failure burst, role mismatch and PII leak must be found at exactly the
  * manifest's file and line, in all three formats — and nothing planted as a near miss may alert.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive, type ArchiveFormat, type LineRef, type Manifest } from '../../main/core/fixtures/index.js';
 import { patientNumber } from '../../main/core/fixtures/medical.js';
@@ -13,11 +13,12 @@ import { loadForAnalysis, type LoadedArchive } from '../../main/core/analyses/lo
 import { runRules } from '../../main/core/analyses/alerts.js';
 import { reviewBreakGlass } from '../../main/core/analyses/btg.js';
 import { buildAccessReport } from '../../main/core/analyses/access-report.js';
-import { rulesConfigSchema } from '../../main/core/analyses/rules-config.js';
+import { defaultRulesConfig, rulesConfigSchema, type RulesConfig } from '../../main/core/analyses/rules-config.js';
 import type { AlertsReport, BtgOverview, EvidenceRef } from '../../shared/analyses.js';
 
 const journal = { path: '(none)', records: 0, state: 'empty' as const, headHash: null };
 const AS_OF = Date.parse('2026-08-01T00:00:00Z');
+const DEMO = resolve('assets/demo');
 
 interface Case {
   dir: string;
@@ -30,7 +31,6 @@ interface Case {
 async function analyse(format: ArchiveFormat, extra: { tamper?: 'modify-field' } = {}): Promise<Case> {
   const dir = mkdtempSync(join(tmpdir(), `custos-planted-${format}-`));
   const manifest = await writeArchive(dir, { format, seed: 7, entries: 2000, days: 3, ...extra });
-  const loaded = await loadForAnalysis([dir]);
   const hours = manifest.businessHours;
   const config = rulesConfigSchema.parse({
     schemaVersion: 1,
@@ -38,6 +38,18 @@ async function analyse(format: ArchiveFormat, extra: { tamper?: 'modify-field' }
     afterHours: { start: `${String(hours.startHour).padStart(2, '0')}:00`, end: `${String(hours.endHour).padStart(2, '0')}:00`, workdays: hours.weekdays },
     rolePermissions: { roles: manifest.permissions },
   });
+  return analyseDir(dir, manifest, config);
+}
+
+/** The bundled demo with the rules a new user gets (defaults; the demo's business hours are UTC). */
+async function analyseDemo(folder: string): Promise<Case> {
+  const dir = join(DEMO, folder);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  return analyseDir(dir, manifest, defaultRulesConfig('UTC'));
+}
+
+async function analyseDir(dir: string, manifest: Manifest, config: RulesConfig): Promise<Case> {
+  const loaded = await loadForAnalysis([dir]);
   const btg = reviewBreakGlass(loaded.data, { asOfMs: AS_OF, reviews: new Map(), journal });
   const alerts = runRules(loaded.data, config, { asOfMs: AS_OF, findings: loaded.verification.findings, btg, acks: new Map(), journal });
   return { dir, manifest, loaded, btg, alerts };
@@ -60,13 +72,15 @@ function callLines(c: Case): Set<string> {
   return new Set(c.loaded.data.calls.map((call) => rel(c, call.source)));
 }
 
-const cases: Partial<Record<ArchiveFormat, Case>> = {};
+const ARCHIVES = ['chained', 'hipaa', 'selectools', 'demo clinic-chained', 'demo clinic-hipaa', 'demo assistant-selectools'] as const;
+const cases: Partial<Record<(typeof ARCHIVES)[number], Case>> = {};
 beforeAll(async () => {
-  for (const format of ['chained', 'hipaa', 'selectools'] as const) cases[format] = await analyse(format);
-}, 120_000);
+  for (const name of ARCHIVES) cases[name] = name.startsWith('demo ') ? await analyseDemo(name.slice(5)) : await analyse(name as ArchiveFormat);
+}, 180_000);
 
-describe.each(['chained', 'hipaa', 'selectools'] as const)('planted scenarios in a %s archive', (format) => {
-  const get = (): Case => cases[format] as Case;
+describe.each(ARCHIVES)('planted scenarios in the %s archive', (name) => {
+  const get = (): Case => cases[name] as Case;
+  const format = name.includes('selectools') ? 'selectools' : 'lesson';
 
   it('finds every planted burst at its exact lines, and not the near miss', () => {
     const c = get();
@@ -142,9 +156,11 @@ describe.each(['chained', 'hipaa', 'selectools'] as const)('planted scenarios in
     if (format !== 'selectools') expect(pii.flatMap((a) => a.evidence.map((e) => rel(c, e))).sort()).toEqual(planted.flatMap((p) => p.lines.map(key)).sort());
   });
 
-  it('raises no integrity alert on an untampered archive and counts unattributed calls', () => {
+  it('raises no integrity, volume or many-users alert on untampered background traffic, and counts unattributed calls', () => {
     const c = get();
     expect(rule(c, 'integrity')).toEqual([]);
+    expect(rule(c, 'volume')).toEqual([]);
+    expect(rule(c, 'many-users')).toEqual([]);
     const missing = new Set(c.alerts.missingAttribution.evidence.map((e) => rel(c, e)));
     for (const p of plants(c, 'missing-user')) for (const l of p.lines) if (callLines(c).has(key(l))) expect(missing.has(key(l)), p.id).toBe(true);
   });
@@ -164,7 +180,7 @@ describe.each(['chained', 'hipaa', 'selectools'] as const)('planted scenarios in
 
 describe('identifier search on a sanitized archive', () => {
   it('finds a patient of the hipaa archive by clear name and date of birth hashed the lesson’s way', () => {
-    const c = cases.hipaa as Case;
+    const c = cases['hipaa'] as Case;
     const patient = c.loaded.data.calls.find((call) => call.patient?.startsWith('P-000'))?.patient ?? '';
     const clear = patientNumber(Number(patient.slice(2)));
     const report = buildAccessReport(c.loaded.data, { identifiers: [{ kind: 'dob', value: clear.dateOfBirth }] });

@@ -47,7 +47,7 @@ export const rulesConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       /** Distinct patients per user per day above which an alert is raised regardless of baseline. */
-      maxPatientsPerDay: z.number().int().positive().default(50),
+      maxPatientsPerDay: z.number().int().positive().default(100),
       /** A day is unusual when it exceeds this multiple of the user's median day. */
       baselineMultiplier: z.number().min(1).default(3),
       minBaselineDays: z.number().int().min(1).default(5),
