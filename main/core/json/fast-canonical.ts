@@ -59,9 +59,11 @@ let o = 0;
 /** Member records, a stack shared by nested objects: keyStart, keyEnd, outStart, outEnd, keyPrefix. */
 const STRIDE = 5;
 let members = new Int32Array(STRIDE * 256);
-/** The finished top-level object. */
-let result: Buffer = Buffer.allocUnsafe(1 << 16);
-let resultLength = 0;
+/** The top-level object's members in key order, when the source had another order. */
+let sorted: Buffer = Buffer.allocUnsafe(1 << 16);
+/** The finished answer: `out` or `sorted`, and its length. */
+let final: Buffer = sorted;
+let finalLength = 0;
 let memberTop = 0;
 let order = new Int32Array(256);
 /** Removal state for the top-level object. */
@@ -76,16 +78,12 @@ let fieldValueEnd = new Int32Array(4);
 let removedEnd = -1;
 
 const HEX = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
-/** For each byte < 0x80: 0 = copy as is inside a string, 1 = Python escapes it. */
-const ESCAPED_ASCII = new Uint8Array(128);
-for (let b = 0; b < 0x20; b++) ESCAPED_ASCII[b] = 1;
-ESCAPED_ASCII[QUOTE] = 1;
-ESCAPED_ASCII[BACKSLASH] = 1;
-ESCAPED_ASCII[0x7f] = 1;
 
 function skipWs(i: number): number {
-  while (i < srcEnd) {
-    const b = src[i] as number;
+  const s = src;
+  const end = srcEnd;
+  while (i < end) {
+    const b = s[i] as number;
     if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) i++;
     else break;
   }
@@ -135,26 +133,45 @@ function writeCodePoint(cp: number): void {
 
 /** Parses a string value at i (the opening quote) and writes Python's escaped form. */
 function stringValue(i: number): number {
-  out[o++] = QUOTE;
+  // Hot loop on locals: module-level bindings cost a context load (and hole check) per access.
+  const s = src;
+  const d = out;
+  const end = srcEnd;
+  let w = o;
+  d[w++] = QUOTE;
   i++;
   for (;;) {
-    if (i >= srcEnd) return FAIL;
-    const b = src[i] as number;
-    if (b < 0x80) {
-      if (ESCAPED_ASCII[b] === 0) {
-        out[o++] = b;
+    let b = 0;
+    while (i < end) {
+      b = s[i] as number;
+      if (b >= 0x20 && b < 0x7f && b !== QUOTE && b !== BACKSLASH) {
+        d[w++] = b;
         i++;
-        continue;
+      } else {
+        break;
       }
-      if (b === QUOTE) {
-        out[o++] = QUOTE;
-        return i + 1;
-      }
+    }
+    o = w;
+    if (i >= end) return FAIL;
+    if (b === QUOTE) {
+      out[o++] = QUOTE;
+      return i + 1;
+    }
+    w = stringSpecial(i, b);
+    if (w < 0) return FAIL;
+    i = w;
+    w = o;
+  }
+}
+
+/** Handles one escape, DEL or multi-byte character at i (first byte b); returns the next index or FAIL. */
+function stringSpecial(i: number, b: number): number {
+  {
+    if (b < 0x80) {
       if (b < 0x20) return FAIL; // raw control character: invalid (strict) JSON
       if (b === 0x7f) {
         writeUnit(0x7f);
-        i++;
-        continue;
+        return i + 1;
       }
       // Backslash escape: decode one unit, write it back in Python's form.
       if (i + 1 >= srcEnd) return FAIL;
@@ -184,8 +201,7 @@ function stringValue(i: number): number {
           return FAIL;
       }
       writeUnit(unit);
-      i += 2;
-      continue;
+      return i + 2;
     }
     // Raw UTF-8 multi-byte sequence (strictly validated, like a UTF-8 decoder).
     let cp: number;
@@ -216,6 +232,7 @@ function stringValue(i: number): number {
       return FAIL;
     }
     writeCodePoint(cp);
+    return i;
   }
 }
 
@@ -300,7 +317,11 @@ function isShortestFixedRepr(intStart: number, intEnd: number, fracEnd: number):
 }
 
 function copy(start: number, end: number): void {
-  while (start < end) out[o++] = src[start++] as number;
+  const s = src;
+  const d = out;
+  let w = o;
+  while (start < end) d[w++] = s[start++] as number;
+  o = w;
 }
 
 function writeAscii(text: string): void {
@@ -388,8 +409,10 @@ function arrayValue(i: number, depth: number): number {
 
 /** Scans an object key at i (the opening quote); returns the index of its closing quote, or FAIL for escapes/non-ASCII. */
 function keyEnd(i: number): number {
-  for (let k = i + 1; k < srcEnd; k++) {
-    const b = src[k] as number;
+  const s = src;
+  const end = srcEnd;
+  for (let k = i + 1; k < end; k++) {
+    const b = s[k] as number;
     if (b === QUOTE) return k;
     if (b === BACKSLASH || b >= 0x7f || b < 0x20) return FAIL;
   }
@@ -401,8 +424,11 @@ function objectValue(i: number, depth: number, top: boolean): number {
   out[o++] = 0x7b;
   i = skipWs(i + 1);
   if (src[i] === 0x7d) {
-    if (top) emitTop(memberTop, 0);
     out[o++] = 0x7d;
+    if (top) {
+      final = out;
+      finalLength = o;
+    }
     return i + 1;
   }
   const base = memberTop;
@@ -568,22 +594,33 @@ function reorderInPlace(base: number, count: number, contentStart: number): void
   }
 }
 
-/** Writes the top-level object, members in key order, straight into the result buffer. */
+/**
+ * Finishes the top-level object. Members were written to `out` in source order with separators
+ * (the removed key left out), so when they are already in key order `out` is the answer;
+ * otherwise they are copied into `sorted` in key order.
+ */
 function emitTop(base: number, count: number): void {
+  if (orderIsIdentity) {
+    out[o++] = 0x7d;
+    final = out;
+    finalLength = o;
+    return;
+  }
   const capacity = o + count * 2 + 2;
-  if (result.length < capacity) result = Buffer.allocUnsafe(capacity * 2);
+  if (sorted.length < capacity) sorted = Buffer.allocUnsafe(capacity * 2);
   let r = 0;
-  result[r++] = 0x7b;
+  sorted[r++] = 0x7b;
   for (let k = 0; k < count; k++) {
     if (k > 0) {
-      result[r++] = COMMA;
-      result[r++] = SPACE;
+      sorted[r++] = COMMA;
+      sorted[r++] = SPACE;
     }
-    const slot = base + (orderIsIdentity ? k : (order[k] as number)) * STRIDE;
-    r = copyBytes(out, members[slot + 2] as number, members[slot + 3] as number, result, r);
+    const slot = base + (order[k] as number) * STRIDE;
+    r = copyBytes(out, members[slot + 2] as number, members[slot + 3] as number, sorted, r);
   }
-  result[r++] = 0x7d;
-  resultLength = r;
+  sorted[r++] = 0x7d;
+  final = sorted;
+  finalLength = r;
 }
 
 /**
@@ -622,7 +659,7 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
     if (src[i] !== 0x7b) return null;
     i = objectValue(i, 1, true);
     if (i < 0 || skipWs(i) !== srcEnd) return null;
-    const canonical = options.reuseBuffer ? result.subarray(0, resultLength) : Buffer.from(result.subarray(0, resultLength));
+    const canonical = options.reuseBuffer ? final.subarray(0, finalLength) : Buffer.from(final.subarray(0, finalLength));
     const removed = removedStart >= 0 ? line.toString('latin1', removedStart, removedEnd) : null;
     const values: Array<string | null | typeof NOT_A_STRING> = [];
     for (let f = 0; f < fieldKeys.length; f++) values.push(fieldValue(f));
