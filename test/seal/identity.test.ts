@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -150,6 +150,32 @@ describe('custos identity and custos seal (CLI)', () => {
     expect(truncated.code).toBe(1);
     expect(truncated.stdout).toMatch(/TRUNCATED \(30 → 25 lines\): .*assistant-audit\.jsonl/);
     expect(truncated.stdout).toMatch(/Completeness: INCOMPLETE/);
+  });
+
+  it.skipIf(spawnSync('sh', ['-c', 'command -v script']).status !== 0)('asks for the password at a terminal without echoing it', async () => {
+    const dir = tempDir('tty');
+    const p12 = join(dir, 'office.p12');
+    writeFileSync(p12, identityFor('Privacy Office').p12);
+    const env: NodeJS.ProcessEnv = { ...process.env, CUSTOS_DATA_DIR: dir };
+    delete env.CUSTOS_P12_PASSWORD;
+    // script(1) gives the CLI a pseudo-terminal; the password is typed only once the prompt is up.
+    const command = `${process.execPath} --import tsx ${join(ROOT, 'main/cli/custos.ts')} identity show ${p12}`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!typed && output.includes('Password for')) {
+        typed = true;
+        // A moment for the prompt to switch the terminal to raw mode after printing.
+        setTimeout(() => child.stdin.write(`${PASSWORD}\r`), 300);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain(`Password for ${p12}:`);
+    expect(output).toContain('OK: this identity can sign.');
+    expect(output).not.toContain(PASSWORD);
   });
 
   it('without a terminal or CUSTOS_P12_PASSWORD, says how to give the password', () => {
