@@ -110,9 +110,9 @@ export function where(ref: EvidenceRef): string {
   return `${displayPath(ref.file)}:${ref.line}`;
 }
 
-/** A plain-text table; cells longer than `max` are cut with an ellipsis. */
+/** A plain-text table; cells longer than `max` are cut with an ellipsis, except in the last column (evidence, keys, reasons). */
 export function table(headers: string[], rows: string[][], max = 48): string {
-  const cut = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+  const cut = (s: string, i: number, all: string[]) => (i < all.length - 1 && s.length > max ? `${s.slice(0, max - 1)}…` : s);
   const cells = rows.map((r) => r.map(cut));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();

@@ -148,6 +148,25 @@ describe('patient access report', () => {
     for (const clear of ['josé', 'José', 'Müller', 'müller', '123456789', '123-45-6789']) expect(text).not.toContain(clear);
   });
 
+  it('also finds identifiers a log wrote in clear (no sanitization), by hashing them while reading', () => {
+    const full = collectAnalysisData([
+      entry({ file: 'f.jsonl', line: 1, patient: 'P-5', at: '2026-07-13T09:00:00Z', argsText: '{"patient_id": "P-5", "patient_name": "Ada Lovelace"}' }),
+      entry({ file: 'f.jsonl', line: 2, patient: 'P-6', at: '2026-07-13T09:00:00Z', argsText: '{"patient_id": "P-6", "patient_name": "Alan Turing"}' }),
+    ]);
+    const report = buildAccessReport(full, { identifiers: [{ kind: 'name', value: 'ada lovelace' }] });
+    expect(report.patients).toEqual(['P-5']);
+    expect(report.rows.map((r) => r.source.line)).toEqual([1]);
+    expect(JSON.stringify(report)).not.toMatch(/lovelace/i);
+    expect(JSON.stringify([...full.hashTokens.keys()])).not.toMatch(/lovelace/i);
+  });
+
+  it('takes the archive verdict when no row draws on any file', () => {
+    const report = buildAccessReport(data, { patients: ['P-404'] }, { verification: verification([['a.jsonl', 'broken']]) });
+    expect(report.rows).toEqual([]);
+    expect(report.integrity).toBe('intact');
+    expect(buildAccessReport(data, { patients: ['P-404'] }).integrity).toBe('not-verified');
+  });
+
   it('refuses a report with neither patient nor identifier', () => {
     expect(() => buildAccessReport(data, { patients: ['  '] })).toThrow(/Name a patient/);
   });

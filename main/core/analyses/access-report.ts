@@ -263,7 +263,9 @@ export function assembleAccessReport(selection: PatientSelection, request: Acces
   if (undated > 0) banner.push(`${undated} accesses have no usable timestamp: they are listed last and cannot be placed in the date range or timeline.`);
   const integrity = !verification
     ? 'not-verified'
-    : verdicts.some((f) => f.chain === 'broken')
+    : verdicts.length === 0
+      ? verification.verdict.integrity
+      : verdicts.some((f) => f.chain === 'broken')
       ? 'broken'
       : verdicts.some((f) => f.chain === 'not-verified')
         ? 'not-verified'

@@ -8,6 +8,7 @@ import type { BreakGlassSignal, NormalizedEntry } from '../../../shared/entry.js
 import type { EvidenceRef } from '../../../shared/analyses.js';
 import type { FormatId } from '../../../shared/formats.js';
 import { findPiiInClear, type PiiKind } from './pii.js';
+import { hashedForms } from './identifiers.js';
 
 export interface CallRecord {
   /** Position in AnalysisData.calls. */
@@ -197,6 +198,8 @@ export class AnalysisCollector {
   private scanText(entry: NormalizedEntry, text: string | null, where: PiiHit['where'], source: EvidenceRef, callIndex: number): void {
     if (!text) return;
     for (const match of findPiiInClear(text)) {
+      // A clear identifier is searchable by its hash, like a sanitized one; the value is not kept.
+      if (match.value !== undefined) this.addToken(hashedForms(match.value)[1] ?? '', entry, callIndex);
       this.data.pii.push({ kind: match.kind, field: this.canon(match.field), where, source, user: this.canon(entry.user), patient: this.canon(entry.patient), timeMs: entry.timeMs });
     }
     this.indexTokens(entry, text, callIndex);

@@ -11,6 +11,11 @@ export interface PiiMatch {
   kind: PiiKind;
   /** The JSON field that held it, or null when found by shape in free text. */
   field: string | null;
+  /**
+   * The clear value, for field matches only: the collector hashes it at once (so a clear-identifier
+   * search also finds logs written without sanitization) and drops it. Never log or keep it.
+   */
+  value?: string;
 }
 
 const HASHED_OR_REDACTED = /^(?:sha256:)?[0-9a-f]{16,64}$|redacted|^\*+$|^<[^>]*>$|^\[[^\]]*\]$|^x{3,}$/i;
@@ -59,17 +64,18 @@ export function findPiiInClear(text: string | null): PiiMatch[] {
   if (!text) return [];
   const matches: PiiMatch[] = [];
   const seen = new Set<string>();
-  const add = (kind: PiiKind, field: string | null): void => {
+  const add = (kind: PiiKind, field: string | null, value?: string): void => {
     const key = `${kind}\u0000${field ?? ''}`;
     if (seen.has(key)) return;
     seen.add(key);
-    matches.push({ kind, field });
+    matches.push(value === undefined ? { kind, field } : { kind, field, value });
   };
   if (text.includes('"') && PII_FIELD_HINT.test(text)) {
     for (const m of text.matchAll(STRING_FIELD)) {
       const field = unescapeJson(m[1] ?? '');
-      const kind = classifyField(field, unescapeJson(m[2] ?? ''));
-      if (kind) add(kind, field);
+      const value = unescapeJson(m[2] ?? '');
+      const kind = classifyField(field, value);
+      if (kind) add(kind, field, value);
     }
     for (const m of text.matchAll(NUMBER_FIELD)) {
       const field = unescapeJson(m[1] ?? '');
