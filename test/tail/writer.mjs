@@ -9,7 +9,7 @@
 //                 "tool": "access_patient_record", "role": "physician", "purpose": "treatment" } }
 //   { "partial": { "day": ..., same fields, "count": 1, "pauseMs": 300 } }  one line written in two parts
 //   { "rate": { "perSecond": 1000, "seconds": 60, "days": ["2026-03-01", "2026-03-02"] } }  steady stream; the
-//        day switches halfway (a rotation at midnight); each entry carries its write time in "written_at_ms"
+//        day switches halfway (a rotation at midnight); each entry carries its write time in arguments.written_at_ms
 //   { "sleep": 200 }
 // On stdout: one JSON line per step done ({"done": i, "written": n}) and {"finished": true, "written": total}.
 import { createHash } from 'node:crypto';
@@ -64,7 +64,7 @@ function entryLine(spec, index, timeMs) {
     seq: sequence++,
   };
   if (spec.breakGlass) entry.arguments.break_the_glass = true;
-  if (spec.writtenAt) entry.written_at_ms = Date.now();
+  if (spec.writtenAt) entry.arguments.written_at_ms = Date.now();
   entry._previous_hash = previous;
   entry._hash = createHash('sha256').update(pyDumps(entry)).digest('hex');
   previous = entry._hash;

@@ -83,6 +83,7 @@ export class LiveAnalyses {
   private history: CallRecord[] = [];
   private byActor = new Map<string, CallRecord[]>();
   private byPatient = new Map<string, CallRecord[]>();
+  private byPair = new Map<string, CallRecord[]>();
   private latestMs = Number.NEGATIVE_INFINITY;
   private droppedSinceRebuild = 0;
   /** Subject of an announced alert → the time span it covers so far. */
@@ -151,6 +152,7 @@ export class LiveAnalyses {
       const actor = actorKey(call);
       if (actor !== null) push(this.byActor, actor, call);
       if (call.patient !== null) push(this.byPatient, call.patient, call);
+      if (actor !== null && call.patient !== null) push(this.byPair, `${actor}\u0000${call.patient}`, call);
       if (call.user !== null && call.patient !== null) {
         const key = `${call.user}\u0000${this.clock.dayKey(call.timeMs as number)}`;
         const set = this.patientsPerUserDay.get(key);
@@ -169,10 +171,12 @@ export class LiveAnalyses {
       this.droppedSinceRebuild = 0;
       this.byActor = new Map();
       this.byPatient = new Map();
+      this.byPair = new Map();
       for (const call of this.history) {
         const actor = actorKey(call);
         if (actor !== null) push(this.byActor, actor, call);
         if (call.patient !== null) push(this.byPatient, call.patient, call);
+        if (actor !== null && call.patient !== null) push(this.byPair, `${actor}\u0000${call.patient}`, call);
       }
       const oldestDay = this.clock.dayKey(cutoff);
       for (const key of this.patientsPerUserDay.keys()) if ((key.split('\u0000')[1] ?? '') < oldestDay) this.patientsPerUserDay.delete(key);
@@ -188,7 +192,7 @@ export class LiveAnalyses {
       const key = `${actor}\u0000${call.patient}`;
       if (pairs.has(key)) continue;
       pairs.add(key);
-      for (const c of this.byActor.get(actor) ?? []) if (c.patient === call.patient && (c.timeMs as number) >= fromMs) out.push(c);
+      for (const c of this.byPair.get(key) ?? []) if ((c.timeMs as number) >= fromMs) out.push(c);
     }
     return out;
   }

@@ -40,6 +40,8 @@ export interface TailAppendResult {
 export class TailIndex {
   private readonly scans = new Map<string, number>();
   private readonly files = new Map<string, number>();
+  /** Per registered file: entries indexed and their time range (kept here: entries has no file index to count by). */
+  private readonly counts = new Map<number, { entries: number; minMs: number | null; maxMs: number | null; critical: number }>();
 
   constructor(readonly db: Database) {}
 
@@ -56,7 +58,17 @@ export class TailIndex {
       fileId = beginFile(db, request.file, { gzip: false, mtimeMs: request.mtimeMs, size: request.verifiedBytes, mapping: null });
       db.run('UPDATE files SET scan_id = ? WHERE id = ?', [scanId, fileId]);
       this.files.set(key, fileId);
+      this.counts.set(fileId, { entries: 0, minMs: null, maxMs: null, critical: 0 });
     }
+    const counts = this.counts.get(fileId) ?? { entries: 0, minMs: null, maxMs: null, critical: 0 };
+    this.counts.set(fileId, counts);
+    counts.entries += request.entries.length;
+    for (const entry of request.entries) {
+      if (entry.timeMs === null) continue;
+      if (counts.minMs === null || entry.timeMs < counts.minMs) counts.minMs = entry.timeMs;
+      if (counts.maxMs === null || entry.timeMs > counts.maxMs) counts.maxMs = entry.timeMs;
+    }
+    counts.critical += request.findings.filter((f) => f.severity === 'critical').length;
     const writer = new EntryWriter(db, Math.max(1, request.entries.length));
     try {
       for (const entry of request.entries) writer.add(fileId, entry);
@@ -64,10 +76,9 @@ export class TailIndex {
       writer.close();
     }
     insertFindings(db, request.findings, scanId);
-    const entries = Number(db.exec('SELECT count(*) FROM entries WHERE file_id = ?', [fileId])[0]?.values[0]?.[0] ?? 0);
-    const broken = Number(db.exec("SELECT count(*) FROM findings WHERE file_id = ? AND severity = 'critical'", [fileId])[0]?.values[0]?.[0] ?? 0) > 0;
-    const times = db.exec('SELECT min(time_ms), max(time_ms) FROM entries WHERE file_id = ?', [fileId])[0]?.values[0] ?? [];
-    const iso = (value: unknown): string | null => (typeof value === 'number' ? new Date(value).toISOString() : null);
+    const entries = counts.entries;
+    const broken = counts.critical > 0;
+    const iso = (value: number | null): string | null => (value === null ? null : new Date(value).toISOString());
     db.run(
       `UPDATE files SET format = ?, size = ?, mtime_ms = ?, entries = ?, lines = ?, chain_status = ?, head_hash = ?, covered_fields = ?,
         first_time = ?, last_time = ?, indexed_at = ? WHERE id = ?`,
@@ -80,14 +91,16 @@ export class TailIndex {
         request.chained ? (broken ? 'broken' : 'intact') : 'unchained',
         request.chained ? request.headHash : null,
         request.chained ? '["*"]' : '[]',
-        iso(times[0]),
-        iso(times[1]),
+        iso(counts.minMs),
+        iso(counts.maxMs),
         new Date().toISOString(),
         fileId,
       ],
     );
-    const anyBroken = Number(db.exec("SELECT count(*) FROM findings WHERE scan_id = ? AND severity = 'critical'", [scanId])[0]?.values[0]?.[0] ?? 0) > 0;
-    updateScanVerdict(db, scanId, this.verdict(request.dir, anyBroken));
+    if (request.findings.length > 0 || request.begin) {
+      const anyBroken = Number(db.exec("SELECT count(*) FROM findings WHERE scan_id = ? AND severity = 'critical'", [scanId])[0]?.values[0]?.[0] ?? 0) > 0;
+      updateScanVerdict(db, scanId, this.verdict(request.dir, anyBroken));
+    }
     return { fileId, entries };
   }
 
