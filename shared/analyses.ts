@@ -326,8 +326,11 @@ export interface AlertsReport {
   alerts: Alert[];
   rules: RuleRunStatus[];
   counts: Record<Severity, number>;
-  /** Tool calls without a user: counted and listed, never silently dropped. */
-  missingAttribution: { calls: number; evidence: EvidenceRef[] };
+  /**
+   * Tool calls without a user (`calls`, `evidence`) or without a patient (`withoutPatient`,
+   * `withoutPatientEvidence`): counted and listed, never silently dropped. Evidence lists are capped.
+   */
+  missingAttribution: { calls: number; evidence: EvidenceRef[]; withoutPatient?: number; withoutPatientEvidence?: EvidenceRef[] };
   undatedCalls: number;
   journal: JournalStatus;
 }

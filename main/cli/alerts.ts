@@ -98,6 +98,7 @@ export function renderAlerts(report: AlertsReport): string {
     'Rules: ' +
       report.rules.map((r) => `${r.rule} ${r.enabled ? r.alerts : 'off'}`).join(', ') +
       (report.missingAttribution.calls ? ` · ${report.missingAttribution.calls} calls without a user (missing attribution)` : '') +
+      (report.missingAttribution.withoutPatient ? ` · ${report.missingAttribution.withoutPatient} calls without a patient` : '') +
       (report.undatedCalls ? ` · ${report.undatedCalls} undated calls` : ''),
   );
   for (const r of report.rules) if (r.note) out.push(`  ${r.rule}: ${r.note}`);

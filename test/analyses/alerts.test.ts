@@ -203,10 +203,12 @@ describe('other rules', () => {
     expect(report.alerts[0]?.evidence).toEqual([{ file: 'a.jsonl', line: 7 }, { file: 'a.jsonl', line: 9 }]);
   });
 
-  it('counts calls without a user as missing attribution instead of dropping them', () => {
-    const report = run([entry({ user: null, line: 4, at: WEEKDAY_NOON }), entry({ line: 5, at: WEEKDAY_NOON })]);
+  it('counts calls without a user or patient as missing attribution instead of dropping them', () => {
+    const report = run([entry({ user: null, line: 4, at: WEEKDAY_NOON }), entry({ line: 5, at: WEEKDAY_NOON }), entry({ patient: null, line: 6, at: WEEKDAY_NOON })]);
     expect(report.missingAttribution.calls).toBe(1);
     expect(report.missingAttribution.evidence).toEqual([{ file: 'audit.jsonl', line: 4 }]);
+    expect(report.missingAttribution.withoutPatient).toBe(1);
+    expect(report.missingAttribution.withoutPatientEvidence).toEqual([{ file: 'audit.jsonl', line: 6 }]);
   });
 
   it('acknowledgements attach by stable alert id; filters select by rule, severity, user and status', () => {

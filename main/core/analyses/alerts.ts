@@ -532,6 +532,7 @@ export function runRules(data: AnalysisData, config: RulesConfig, context: Alert
       (a.evidence[0]?.line ?? 0) - (b.evidence[0]?.line ?? 0),
   );
   const unattributed = data.calls.filter((c) => c.user === null);
+  const withoutPatient = data.calls.filter((c) => c.patient === null);
   const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const a of alerts) counts[a.severity]++;
   return {
@@ -541,7 +542,12 @@ export function runRules(data: AnalysisData, config: RulesConfig, context: Alert
     alerts,
     rules: statuses,
     counts,
-    missingAttribution: { calls: unattributed.length, evidence: unattributed.slice(0, MAX_EVIDENCE).map((c) => c.source) },
+    missingAttribution: {
+      calls: unattributed.length,
+      evidence: unattributed.slice(0, MAX_EVIDENCE).map((c) => c.source),
+      withoutPatient: withoutPatient.length,
+      withoutPatientEvidence: withoutPatient.slice(0, MAX_EVIDENCE).map((c) => c.source),
+    },
     undatedCalls: data.calls.length - dated.length,
     journal: context.journal,
   };
