@@ -19,6 +19,10 @@ import type {
   ToolStats,
 } from './query.js';
 import type { TailAlert, TailBatchSummary, TailStartRequest, TailStatus } from './tail.js';
+import type { Finding } from './findings.js';
+import type { CertifyRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
+import type { CreateIdentityRequest, SealCheckSummary, SealCreated, SignerSummary } from './signing.js';
+import type { Verdict } from './verification.js';
 
 export interface Channels {
   'archives.open': { request: OpenRequest; response: { jobId: string } };
@@ -49,6 +53,20 @@ export interface Channels {
   'tail.status': { request: Record<string, never>; response: { tails: TailStatus[] } };
   /** Reads (no `enabled`) or sets whether new live alerts raise an OS notification (desktop app). */
   'tail.notifications': { request: { enabled?: boolean }; response: { enabled: boolean } };
+  /** Checks a PKCS#12 identity (password, validity, key usage) and shows its certificate. */
+  'signing.inspect': { request: { p12Path: string; password: string }; response: SignerSummary };
+  /** Creates a self-signed signing identity (never overwrites a file). */
+  'signing.create': { request: CreateIdentityRequest; response: SignerSummary };
+  /** Seals the open archive files (refused when verification found critical problems). */
+  'seal.create': { request: { path: string; p12Path: string; password: string }; response: SealCreated };
+  /** Compares the open archive files with a seal; the verdict is recomputed with it. */
+  'seal.check': { request: { sealPath: string; trustedSigners?: string[] }; response: { seal: SealCheckSummary; findings: Finding[]; verdict: Verdict } };
+  /** Writes the integrity certificate PDF of the open archive, optionally signed. */
+  'reports.certify': { request: CertifyRequest; response: ReportWritten };
+  /** Checks a signed report and re-checks its evidence against the open archive files. */
+  'reports.verify': { request: { path: string }; response: ReportVerification };
+  /** Exports the open archive's tool calls as FHIR R4 AuditEvents. */
+  'fhir.export': { request: FhirExportRequest; response: FhirExportDone };
 }
 
 export type Channel = keyof Channels;
@@ -79,6 +97,13 @@ export const CHANNELS = [
   'tail.stop',
   'tail.status',
   'tail.notifications',
+  'signing.inspect',
+  'signing.create',
+  'seal.create',
+  'seal.check',
+  'reports.certify',
+  'reports.verify',
+  'fhir.export',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;

@@ -71,3 +71,44 @@ export interface ReportVerification {
   /** Re-check of each evidence file against the disk, when it is reachable. */
   files: Array<{ path: string; status: 'unchanged' | 'appended' | 'changed' | 'missing'; detail: string }>;
 }
+
+/** Signing a PDF from the workstation: the password travels once to the backend and is never stored. */
+export interface PdfSigningRequest {
+  p12Path: string;
+  password: string;
+  reason: string;
+  location: string;
+}
+
+export interface CertifyRequest {
+  /** Where to write the PDF. */
+  path: string;
+  /** Compare the open archive with this seal first. */
+  sealPath?: string;
+  /** Override the settings' organisation / author for this report. */
+  organization?: string;
+  generatedBy?: string;
+  signing?: PdfSigningRequest;
+}
+
+export interface ReportWritten {
+  path: string;
+  bytes: number;
+  signed: boolean;
+  signer: SignerSummary | null;
+}
+
+export interface FhirExportRequest {
+  path: string;
+  bundle: boolean;
+  patients?: string[];
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface FhirExportDone {
+  path: string;
+  exported: number;
+  /** Calls left out for want of a usable time. */
+  undated: number;
+}

@@ -49,3 +49,18 @@ export interface SealCheckSummary {
   signer: SignerSummary | null;
   files: SealedFileCheck[];
 }
+
+export interface CreateIdentityRequest {
+  /** Where to write the new .p12 file (never overwritten). */
+  path: string;
+  name: string;
+  organization: string;
+  email?: string;
+  password: string;
+}
+
+export interface SealCreated {
+  path: string;
+  files: number;
+  signer: SignerSummary;
+}

@@ -14,6 +14,7 @@ import { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 import { RecentArchives } from './recent-archives.js';
 import { requestSchemas } from './schemas.js';
+import { createReportService } from './report-service.js';
 import { createTailService } from './tail-service.js';
 
 export interface BackendOptions {
@@ -94,6 +95,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
+  const reportService = createReportService({ client, dataDir: options.dataDir });
 
   const openPathsInSession = async (): Promise<Set<string>> => new Set((await client.call('summary', {})).files.map((file) => file.path));
 
@@ -148,6 +150,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       throw new WorkerError({ code: 'unsupported', message: 'Native dialogs exist only in the desktop app.', hint: 'Type or paste the path instead.' });
     },
     ...tailService.implementations,
+    ...reportService.implementations,
   };
 
   async function invoke(channel: string, request: unknown): Promise<Result<unknown>> {

@@ -16,6 +16,9 @@ const id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const timeMs = z.number().int().min(-8.64e15).max(8.64e15);
 const names = z.array(z.string().max(1024)).max(MAX_LIST);
 const empty = z.strictObject({});
+/** A PKCS#12 password: used once by the backend, never stored or logged. */
+const password = z.string().max(1024);
+const label = z.string().min(1).max(500);
 
 export const entryFilterSchema = z.strictObject({
   fromMs: timeMs.optional(),
@@ -79,4 +82,21 @@ export const requestSchemas = {
   'tail.stop': z.strictObject({ tailId: z.string().min(1).max(100) }) satisfies z.ZodType<RequestOf<'tail.stop'>>,
   'tail.status': empty satisfies z.ZodType<RequestOf<'tail.status'>>,
   'tail.notifications': z.strictObject({ enabled: z.boolean().optional() }) satisfies z.ZodType<RequestOf<'tail.notifications'>>,
+  'signing.inspect': z.strictObject({ p12Path: path, password }) satisfies z.ZodType<RequestOf<'signing.inspect'>>,
+  'signing.create': z.strictObject({ path, name: label, organization: label, email: z.string().max(320).optional(), password }) satisfies z.ZodType<RequestOf<'signing.create'>>,
+  'seal.create': z.strictObject({ path, p12Path: path, password }) satisfies z.ZodType<RequestOf<'seal.create'>>,
+  'seal.check': z.strictObject({ sealPath: path, trustedSigners: z.array(z.string().regex(/^[0-9A-Fa-f:]{64,95}$/u)).max(100).optional() }) satisfies z.ZodType<
+    RequestOf<'seal.check'>
+  >,
+  'reports.certify': z.strictObject({
+    path,
+    sealPath: path.optional(),
+    organization: label.optional(),
+    generatedBy: label.optional(),
+    signing: z.strictObject({ p12Path: path, password, reason: label, location: label }).optional(),
+  }) satisfies z.ZodType<RequestOf<'reports.certify'>>,
+  'reports.verify': z.strictObject({ path }) satisfies z.ZodType<RequestOf<'reports.verify'>>,
+  'fhir.export': z.strictObject({ path, bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
+    RequestOf<'fhir.export'>
+  >,
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };

@@ -1,0 +1,143 @@
+/**
+ * The signing, seal, PDF and FHIR channels of the backend. They work on the archive files open in
+ * the session (re-read from disk, read-only) and write only where the user chose, never over an
+ * open evidence file. Passwords arrive with the request, are used once and never stored or logged.
+ */
+import { resolve } from 'node:path';
+import type { RequestOf, ResponseOf } from '../../shared/contract.js';
+import { exportFhir } from '../core/fhir/export-fhir.js';
+import { buildIntegrityCertificate } from '../core/pdf/integrity-certificate.js';
+import { readReportSettings } from '../core/pdf/report-settings.js';
+import type { SigningRequest } from '../core/pdf/sign-pdf.js';
+import { verifyReportFile } from '../core/pdf/verify-report.js';
+import { writeReport } from '../core/pdf/write-report.js';
+import { writeNewFile } from '../core/output/atomic-write.js';
+import { applySeal } from '../core/seal/apply-seal.js';
+import { createSeal, writeSealFile } from '../core/seal/create-seal.js';
+import { loadIdentity, loadIdentityFile, SigningIdentityError } from '../core/signing/identity.js';
+import { createSelfSignedIdentity } from '../core/signing/self-signed.js';
+import { scanArchive } from '../core/verify/scan.js';
+import type { DbClient } from '../worker/client.js';
+import { WorkerError } from '../worker/protocol.js';
+
+type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.verify' | 'fhir.export';
+
+export interface ReportService {
+  implementations: { [C in ReportChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+}
+
+export function createReportService(options: { client: DbClient; dataDir: string }): ReportService {
+  const { client } = options;
+
+  const sessionPaths = async (): Promise<string[]> => {
+    const files = (await client.call('summary', {})).files.map((file) => file.path);
+    if (files.length === 0) throw new WorkerError({ code: 'not-found', message: 'No archive is open.', hint: 'Open an archive first.' });
+    return files;
+  };
+
+  /** Outputs go anywhere the user chooses except over an open evidence file. */
+  const outputPath = async (path: string): Promise<string> => {
+    const target = resolve(path);
+    const open = new Set((await client.call('summary', {})).files.map((file) => file.path));
+    if (open.has(target)) throw new WorkerError({ code: 'forbidden', message: `${target} is an open evidence file: Custos never overwrites evidence.`, file: target });
+    return target;
+  };
+
+  /** Identity problems are the user's to fix (wrong password, expired certificate): say so plainly. */
+  const identityFrom = (p12Path: string, password: string) => {
+    try {
+      return loadIdentityFile(resolve(p12Path), password);
+    } catch (error) {
+      if (error instanceof SigningIdentityError) throw new WorkerError({ code: 'invalid-request', message: error.message, file: resolve(p12Path) });
+      throw error;
+    }
+  };
+
+  return {
+    implementations: {
+      'signing.inspect': async ({ p12Path, password }) => identityFrom(p12Path, password).summary,
+
+      'signing.create': async (request) => {
+        const target = await outputPath(request.path);
+        const p12 = createSelfSignedIdentity({ name: request.name, organization: request.organization, ...(request.email ? { email: request.email } : {}) }, request.password);
+        writeNewFile(target, p12, 0o600);
+        return loadIdentity(p12, request.password, target).summary;
+      },
+
+      'seal.create': async ({ path, p12Path, password }) => {
+        const identity = identityFrom(p12Path, password);
+        const target = await outputPath(path);
+        const paths = await sessionPaths();
+        const report = await scanArchive(paths);
+        const critical = report.findings.filter((finding) => finding.severity === 'critical');
+        if (critical.length > 0) {
+          throw new WorkerError({
+            code: 'invalid-request',
+            message: `Not sealed: verification found ${critical.length} critical finding(s); a seal would certify a damaged archive.`,
+            hint: 'Investigate the findings first, or seal from the command line with --accept-findings.',
+          });
+        }
+        const seal = createSeal(report, identity, paths);
+        writeSealFile(target, seal);
+        return { path: target, files: seal.body.files.length, signer: identity.summary };
+      },
+
+      'seal.check': async ({ sealPath, trustedSigners }) => {
+        const result = await scanArchive(await sessionPaths());
+        const sealed = await applySeal({ files: result.files, findings: result.findings, verdict: result.verdict, anchored: result.anchored }, resolve(sealPath), trustedSigners ? { trustedSigners } : {});
+        return { seal: sealed.seal, findings: sealed.findings, verdict: sealed.verdict };
+      },
+
+      'reports.certify': async (request) => {
+        let signing: SigningRequest | null = null;
+        const generatedAt = new Date();
+        if (request.signing) {
+          const identity = identityFrom(request.signing.p12Path, request.signing.password);
+          signing = { identity, reason: request.signing.reason, location: request.signing.location, signedAt: generatedAt };
+        }
+        const target = await outputPath(request.path);
+        const paths = await sessionPaths();
+        const result = await scanArchive(paths);
+        let report = { files: result.files, findings: result.findings, verdict: result.verdict };
+        let seal = null;
+        if (request.sealPath) {
+          const sealed = await applySeal({ ...report, anchored: result.anchored }, resolve(request.sealPath));
+          report = sealed;
+          seal = sealed.seal;
+        }
+        const settings = readReportSettings(options.dataDir);
+        const { document } = buildIntegrityCertificate({
+          report,
+          seal,
+          scope: paths,
+          organization: request.organization ?? settings.organization,
+          generatedBy: request.generatedBy ?? settings.author,
+          generatedAt,
+        });
+        const written = await writeReport(target, document, signing);
+        return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
+      },
+
+      'reports.verify': async ({ path }) => {
+        let archiveFiles: string[] = [];
+        try {
+          archiveFiles = (await client.call('summary', {})).files.map((file) => file.path);
+        } catch {
+          archiveFiles = [];
+        }
+        return verifyReportFile(resolve(path), { archiveFiles });
+      },
+
+      'fhir.export': async (request) => {
+        const target = await outputPath(request.path);
+        const filter = {
+          ...(request.patients ? { patients: request.patients } : {}),
+          ...(request.fromMs !== undefined ? { fromMs: request.fromMs } : {}),
+          ...(request.toMs !== undefined ? { toMs: request.toMs } : {}),
+        };
+        const result = await exportFhir(await sessionPaths(), target, { shape: request.bundle ? 'bundle' : 'ndjson', filter });
+        return { path: result.path, exported: result.exported, undated: result.undated };
+      },
+    },
+  };
+}

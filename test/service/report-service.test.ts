@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeArchive } from '../../main/core/fixtures/index.js';
+import { createBackend, type Backend } from '../../main/service/backend.js';
+
+let backend: Backend;
+let archive: string;
+let out: string;
+const PASSWORD = 'service-password-1';
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custos-data-'));
+  archive = mkdtempSync(join(tmpdir(), 'custos-report-service-'));
+  out = mkdtempSync(join(tmpdir(), 'custos-report-out-'));
+  await writeArchive(archive, { format: 'chained', seed: 41, entries: 300, rotation: 'single' });
+  backend = await createBackend({ dataDir, demoDir: archive });
+  const done = new Promise<void>((resolve) => {
+    const off = backend.on('open.done', () => {
+      off();
+      resolve();
+    });
+  });
+  const started = await backend.invoke('archives.open', { paths: [archive], mode: 'replace' });
+  if (!started.ok) throw new Error(started.error.message);
+  await done;
+});
+
+afterAll(async () => {
+  await backend.close();
+});
+
+describe('signing, seal, report and FHIR channels', () => {
+  it('creates and inspects an identity; a wrong password is a clear error without the password', async () => {
+    const p12Path = join(out, 'office.p12');
+    const created = await backend.invoke('signing.create', { path: p12Path, name: 'Privacy Office', organization: 'Klinik Nord', password: PASSWORD });
+    expect(created.ok && created.value.selfSigned).toBe(true);
+    const inspected = await backend.invoke('signing.inspect', { p12Path, password: PASSWORD });
+    expect(inspected.ok && inspected.value.commonName).toBe('Privacy Office');
+    const wrong = await backend.invoke('signing.inspect', { p12Path, password: 'not-it' });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      expect(wrong.error.code).toBe('invalid-request');
+      expect(wrong.error.message).toMatch(/Wrong password/);
+      expect(JSON.stringify(wrong.error)).not.toContain('not-it');
+    }
+  });
+
+  it('seals the open archive and confirms completeness against the seal', async () => {
+    const sealPath = join(out, 'archive.seal.json');
+    const sealed = await backend.invoke('seal.create', { path: sealPath, p12Path: join(out, 'office.p12'), password: PASSWORD });
+    expect(sealed.ok && sealed.value.files).toBe(1);
+    const checked = await backend.invoke('seal.check', { sealPath });
+    expect(checked.ok).toBe(true);
+    if (checked.ok) {
+      expect(checked.value.seal.signatureValid).toBe(true);
+      expect(checked.value.verdict.completeness).toBe('confirmed');
+    }
+  });
+
+  it('writes a signed integrity certificate that verifies, and refuses to write over evidence', async () => {
+    const pdf = join(out, 'certificate.pdf');
+    const written = await backend.invoke('reports.certify', {
+      path: pdf,
+      sealPath: join(out, 'archive.seal.json'),
+      organization: 'Klinik Nord',
+      signing: { p12Path: join(out, 'office.p12'), password: PASSWORD, reason: 'Audit', location: 'Hamburg' },
+    });
+    expect(written.ok && written.value.signed).toBe(true);
+    const verified = await backend.invoke('reports.verify', { path: pdf });
+    expect(verified.ok).toBe(true);
+    if (verified.ok) {
+      expect(verified.value.problems).toEqual([]);
+      expect(verified.value.files.map((file) => file.status)).toEqual(['unchanged']);
+      expect(verified.value.evidence?.seal?.signatureValid).toBe(true);
+    }
+    const summary = await backend.invoke('archives.summary', {});
+    const evidence = summary.ok ? summary.value.files[0]?.path ?? '' : '';
+    const overwrite = await backend.invoke('reports.certify', { path: evidence });
+    expect(overwrite.ok).toBe(false);
+    if (!overwrite.ok) expect(overwrite.error.code).toBe('forbidden');
+  });
+
+  it('exports the open archive as FHIR AuditEvents', async () => {
+    const exported = await backend.invoke('fhir.export', { path: join(out, 'events.ndjson'), bundle: false });
+    expect(exported.ok && exported.value.exported).toBeGreaterThan(0);
+  });
+});
