@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JcsError, jcsCanonicalize } from '../../main/core/json/jcs.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
+import { jsonTextArb } from './json-text-arbitrary.js';
+import { propertySeed } from './python-oracle.js';
 
 const jcs = (text: string): string => jcsCanonicalize(parsePyJson(text).value);
 
@@ -56,6 +59,10 @@ describe('jcsCanonicalize follows RFC 8785', () => {
     expect(jcs('[1, -0, 9007199254740992, 145.0]')).toBe('[1,0,9007199254740992,145]');
     expect(() => jcs('9007199254740993')).toThrow(JcsError);
     expect(() => jcs('9007199254740993')).toThrow(/beyond ±2\^53/);
+    expect(() => jcs('-9007199254740993')).toThrow(JcsError);
+    // Beyond 2^53 but exactly a double: what a JCS writer would have produced from that double.
+    expect(jcs('[1152921504606846976, 1152921504606847000, 9999999999999998, 1000000000000000000000]')).toBe('[1152921504606847000,1152921504606847000,9999999999999998,1e+21]');
+    expect(() => jcs('1152921504606847001')).toThrow(JcsError);
     expect(() => jcs('[NaN]')).toThrow(/JCS cannot represent NaN/);
     expect(() => jcs('{"a": Infinity}')).toThrow(/Infinity/);
     expect(() => jcs('"\\ud800"')).toThrow(/lone surrogate/);
@@ -63,5 +70,24 @@ describe('jcsCanonicalize follows RFC 8785', () => {
 
   it('keeps prototype-ish keys as data and writes non-ASCII raw', () => {
     expect(jcs('{"b": "é\\u2028", "__proto__": 1, "": 2}')).toBe('{"":2,"__proto__":1,"b":"é\u2028"}');
+  });
+
+  it('is idempotent and agrees with JSON.parse on what it writes (generated values)', () => {
+    const seed = propertySeed();
+    let written = 0;
+    for (const text of fc.sample(jsonTextArb, { numRuns: 500, seed })) {
+      let once: string;
+      try {
+        once = jcs(text);
+      } catch (e) {
+        expect(e, `seed ${seed}: ${text}`).toBeInstanceOf(JcsError);
+        continue;
+      }
+      written++;
+      expect(jcs(once), `seed ${seed}`).toBe(once);
+      expect(() => JSON.parse(once), `seed ${seed}`).not.toThrow();
+      expect(once, `seed ${seed}`).not.toMatch(/[\n\t ]{2}/);
+    }
+    expect(written).toBeGreaterThan(50);
   });
 });

@@ -2,7 +2,7 @@
  * RFC 8785 JSON Canonicalization Scheme: members sorted by UTF-16 code units, no whitespace,
  * numbers in ECMAScript Number-to-String form, strings with the minimal JSON escapes.
  * JCS works on IEEE doubles and well-formed Unicode, so values it cannot represent
- * (NaN, ±Infinity, integers beyond ±2^53, lone surrogates) throw JcsError instead of
+ * (NaN, ±Infinity, integers beyond ±2^53 that no double equals, lone surrogates) throw JcsError instead of
  * producing a form no other JCS implementation would agree with.
  */
 import { compareUtf16Units } from './key-order.js';
@@ -56,11 +56,20 @@ export function jcsCanonicalize(value: PyValue): string {
       return jcsString(value);
     case 'number':
       return jcsNumber(value);
-    case 'bigint':
+    case 'bigint': {
+      // JCS numbers are doubles. Every integer up to ±2^53 is one; beyond that an integer is
+      // accepted when it equals a double (2^60) or is how ES writes one ("1152921504606847000" for
+      // 2^60): otherwise converting would silently change the value.
+      const asDouble = Number(value);
       if (value > MAX_EXACT || value < -MAX_EXACT) {
-        throw new JcsError(`JCS cannot represent the integer ${value} exactly (beyond ±2^53)`);
+        const written = String(asDouble);
+        if (!Number.isFinite(asDouble) || (BigInt(asDouble) !== value && written !== value.toString())) {
+          throw new JcsError(`JCS cannot represent the integer ${value} exactly (beyond ±2^53 and no IEEE double has this value)`);
+        }
+        return written;
       }
-      return String(Number(value));
+      return String(asDouble);
+    }
     case 'boolean':
       return value ? 'true' : 'false';
     default:
