@@ -6,6 +6,7 @@ import { ExplorerView } from '../views/ExplorerView';
 import { IntegrityView } from '../views/IntegrityView';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
+import { TailToasts } from './TailToasts';
 import { useFileDrop } from './useFileDrop';
 
 const VIEW_LABELS: Record<ViewId, string> = { archives: 'Archives', explorer: 'Explorer', integrity: 'Integrity' };
@@ -86,6 +87,7 @@ export function App() {
         {view === 'integrity' && <IntegrityView />}
       </main>
       <StatusBar />
+      <TailToasts />
       {dropping && (
         <div className="drop-overlay" aria-hidden="true">
           Drop audit log files or folders to open them

@@ -4,6 +4,7 @@ import type { CustosApi } from '../../shared/contract';
 import { createArchivesSlice } from './archives';
 import { createExplorerSlice } from './explorer';
 import { createIntegritySlice } from './integrity';
+import { createTailSlice } from './tail';
 import { createUiSlice } from './ui';
 import type { CustosState, CustosStore } from './types';
 
@@ -16,6 +17,7 @@ export function createCustosStore(api: CustosApi): CustosStore {
     ...createArchivesSlice(set, get, api),
     ...createExplorerSlice(set, get, api),
     ...createIntegritySlice(set, get, api),
+    ...createTailSlice(set, get, api),
     sessionChanged() {
       get().reloadExplorer();
       void get().loadFindings();
@@ -24,6 +26,8 @@ export function createCustosStore(api: CustosApi): CustosStore {
   api.on('open.progress', (progress) => store.getState().applyProgress(progress));
   api.on('open.done', (outcome) => store.getState().applyOutcome(outcome));
   api.on('session.changed', (summary) => store.getState().applySummary(summary));
+  api.on('tail.status', (status) => store.getState().applyTailStatus(status));
+  api.on('tail.alert', (alert) => store.getState().applyTailAlert(alert));
   return store;
 }
 

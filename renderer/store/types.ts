@@ -3,6 +3,7 @@ import type { CustosApi } from '../../shared/contract';
 import type { ArchivesSlice } from './archives';
 import type { ExplorerSlice } from './explorer';
 import type { IntegritySlice } from './integrity';
+import type { TailSlice } from './tail';
 import type { UiSlice } from './ui';
 
 export interface SessionSlice {
@@ -10,7 +11,7 @@ export interface SessionSlice {
   sessionChanged(): void;
 }
 
-export type CustosState = ArchivesSlice & ExplorerSlice & IntegritySlice & UiSlice & SessionSlice;
+export type CustosState = ArchivesSlice & ExplorerSlice & IntegritySlice & UiSlice & SessionSlice & TailSlice;
 export type CustosStore = StoreApi<CustosState>;
 
 /** zustand's slices pattern: each slice sees the whole store and the backend api. */

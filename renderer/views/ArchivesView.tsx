@@ -5,6 +5,7 @@ import { useApi } from '../components/ApiContext';
 import { baseName, formatBytes, formatCount, formatEta, formatRate, formatTime, shortHash } from '../format';
 import { useCustos } from '../store/store';
 import type { OpenJob } from '../store/archives';
+import { WatchFolder } from '../components/WatchFolder';
 
 const CHAIN_LABEL = { intact: 'Intact', broken: 'Broken', unchained: 'Unchained' } as const;
 
@@ -91,6 +92,8 @@ export function ArchivesView() {
           {api.host !== 'electron' && <p className="muted">In the browser, drag-and-drop cannot reveal a file's location: type or paste its path.</p>}
         </form>
       )}
+
+      <WatchFolder />
 
       {runningJobs.map((job) => (
         <JobProgress key={job.jobId} job={job} />
