@@ -2,13 +2,14 @@
  * Electron main: one hardened window serving the renderer from app://custos, the backend mounted
  * behind the contract's IPC channels, native dialogs, and remembered window bounds.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, screen, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_NAMES, IPC_EVENT_MESSAGE } from '../../shared/contract.js';
 import { dataDir } from '../core/data-dir.js';
 import { createBackend } from '../service/backend.js';
+import { notifyTailAlerts } from './alert-notifications.js';
 import { registerIpcHandlers, type NativeDialogs } from './ipc.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
 import { isVisibleOnSomeDisplay, loadWindowBounds, saveWindowBounds } from './window-state.js';
@@ -83,6 +84,16 @@ async function start(): Promise<void> {
   for (const event of EVENT_NAMES) {
     backend.on(event, (payload) => window?.webContents.send(IPC_EVENT_MESSAGE, event, payload));
   }
+  notifyTailAlerts({
+    on: (event, listener) => backend.on(event, listener),
+    enabled: () => backend.notificationsEnabled(),
+    create: Notification.isSupported() ? (options) => new Notification(options) : null,
+    onClick: () => {
+      if (!window) return;
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    },
+  });
 
   const bounds = loadWindowBounds(directory);
   const visible = isVisibleOnSomeDisplay(bounds, screen.getAllDisplays().map((display) => display.workArea));
