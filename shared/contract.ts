@@ -20,7 +20,7 @@ import type {
 } from './query.js';
 import type { TailAlert, TailBatchSummary, TailStartRequest, TailStatus } from './tail.js';
 import type { Finding } from './findings.js';
-import type { CertifyRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
+import type { AnalysisPdfRequest, CertifyRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
 import type { CreateIdentityRequest, SealCheckSummary, SealCreated, SignerSummary } from './signing.js';
 import type { Verdict } from './verification.js';
 
@@ -63,6 +63,8 @@ export interface Channels {
   'seal.check': { request: { sealPath: string; trustedSigners?: string[] }; response: { seal: SealCheckSummary; findings: Finding[]; verdict: Verdict } };
   /** Writes the integrity certificate PDF of the open archive, optionally signed. */
   'reports.certify': { request: CertifyRequest; response: ReportWritten };
+  /** Writes a patient access, disclosures, retention, break-the-glass or alerts report of the open archive as PDF. */
+  'reports.analysisPdf': { request: AnalysisPdfRequest; response: ReportWritten };
   /** Checks a signed report and re-checks its evidence against the open archive files. */
   'reports.verify': { request: { path: string }; response: ReportVerification };
   /** Exports the open archive's tool calls as FHIR R4 AuditEvents. */
@@ -102,6 +104,7 @@ export const CHANNELS = [
   'seal.create',
   'seal.check',
   'reports.certify',
+  'reports.analysisPdf',
   'reports.verify',
   'fhir.export',
 ] as const satisfies readonly Channel[];

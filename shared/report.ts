@@ -112,3 +112,21 @@ export interface FhirExportDone {
   /** Calls left out for want of a usable time. */
   undated: number;
 }
+
+export const ANALYSIS_PDF_KINDS = ['patient-access', 'disclosures', 'retention', 'break-the-glass', 'alerts'] as const;
+export type AnalysisPdfKind = (typeof ANALYSIS_PDF_KINDS)[number];
+
+/** A compliance report of the open archive as PDF, with the same analysis the CLI runs. */
+export interface AnalysisPdfRequest {
+  kind: AnalysisPdfKind;
+  path: string;
+  /** patient-access and disclosures: the patient id(s). */
+  patients?: string[];
+  fromMs?: number;
+  toMs?: number;
+  /** disclosures: keep treatment, payment and operations purposes. */
+  includeTreatmentPaymentOperations?: boolean;
+  organization?: string;
+  generatedBy?: string;
+  signing?: PdfSigningRequest;
+}

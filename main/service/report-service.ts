@@ -3,9 +3,25 @@
  * the session (re-read from disk, read-only) and write only where the user chose, never over an
  * open evidence file. Passwords arrive with the request, are used once and never stored or logged.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract.js';
+import type { PdfSigningRequest } from '../../shared/report.js';
+import { buildAccessReport } from '../core/analyses/access-report.js';
+import { runRules } from '../core/analyses/alerts.js';
+import { reviewBreakGlass } from '../core/analyses/btg.js';
+import { loadForAnalysis } from '../core/analyses/load-archive.js';
+import { retentionPolicyStore } from '../core/analyses/retention-policy.js';
+import { reviewRetention } from '../core/analyses/retention.js';
+import { rulesConfigStore } from '../core/analyses/rules-config.js';
 import { exportFhir } from '../core/fhir/export-fhir.js';
+import { activeLegalHolds, alertAcks, btgReviews } from '../core/journal/decisions.js';
+import { EvidenceJournal } from '../core/journal/journal.js';
+import { buildAccessReportPdf } from '../core/pdf/access-report-pdf.js';
+import { buildAlertsPdf } from '../core/pdf/alerts-pdf.js';
+import { buildBtgPdf } from '../core/pdf/btg-pdf.js';
+import type { ReportDocument } from '../core/pdf/report-document.js';
+import type { ReportProvenance } from '../core/pdf/report-parts.js';
+import { buildRetentionPdf } from '../core/pdf/retention-pdf.js';
 import { buildIntegrityCertificate } from '../core/pdf/integrity-certificate.js';
 import { readReportSettings } from '../core/pdf/report-settings.js';
 import type { SigningRequest } from '../core/pdf/sign-pdf.js';
@@ -20,7 +36,7 @@ import { scanArchive } from '../core/verify/scan.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 
-type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.verify' | 'fhir.export';
+type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.analysisPdf' | 'reports.verify' | 'fhir.export';
 
 export interface ReportService {
   implementations: { [C in ReportChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -52,6 +68,9 @@ export function createReportService(options: { client: DbClient; dataDir: string
       throw error;
     }
   };
+
+  const signingFrom = (request: PdfSigningRequest | undefined, signedAt: Date): SigningRequest | null =>
+    request ? { identity: identityFrom(request.p12Path, request.password), reason: request.reason, location: request.location, signedAt } : null;
 
   return {
     implementations: {
@@ -114,6 +133,53 @@ export function createReportService(options: { client: DbClient; dataDir: string
           generatedBy: request.generatedBy ?? settings.author,
           generatedAt,
         });
+        const written = await writeReport(target, document, signing);
+        return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
+      },
+
+      'reports.analysisPdf': async (request) => {
+        const generatedAt = new Date();
+        const signing = signingFrom(request.signing, generatedAt);
+        const target = await outputPath(request.path);
+        const paths = await sessionPaths();
+        const needsPatient = request.kind === 'patient-access' || request.kind === 'disclosures';
+        if (needsPatient && (request.patients ?? []).length === 0) throw new WorkerError({ code: 'invalid-request', message: 'Name the patient the report is about.' });
+        const loaded = await loadForAnalysis(paths);
+        const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
+        const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
+        const asOfMs = generatedAt.getTime();
+        const btg = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: rules.btgOverdue.reviewWindowDays, reviews: btgReviews(journal.records), journal: journal.status });
+        const settings = readReportSettings(options.dataDir);
+        const provenance: ReportProvenance = {
+          organization: request.organization ?? settings.organization,
+          generatedBy: request.generatedBy ?? settings.author,
+          generatedAt,
+          scope: paths,
+          verification: loaded.verification,
+        };
+        let document: ReportDocument;
+        if (request.kind === 'break-the-glass') document = buildBtgPdf(btg, provenance).document;
+        else if (request.kind === 'retention') {
+          const policy = retentionPolicyStore(join(options.dataDir, 'retention-policy.json')).current;
+          document = buildRetentionPdf(reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files }), provenance).document;
+        } else {
+          const alerts = runRules(loaded.data, rules, { asOfMs, findings: loaded.verification.findings, btg, acks: alertAcks(journal.records), journal: journal.status });
+          if (request.kind === 'alerts') document = buildAlertsPdf(alerts, provenance).document;
+          else {
+            const report = buildAccessReport(
+              loaded.data,
+              {
+                patients: request.patients ?? [],
+                ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
+                ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+                timeZone: rules.timeZone,
+                ...(request.kind === 'disclosures' ? { disclosures: { excludeTreatmentPaymentOperations: !request.includeTreatmentPaymentOperations } } : {}),
+              },
+              { verification: loaded.verification, alerts: alerts.alerts, now: generatedAt },
+            );
+            document = buildAccessReportPdf(report, provenance).document;
+          }
+        }
         const written = await writeReport(target, document, signing);
         return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
       },

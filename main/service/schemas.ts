@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Channel, RequestOf } from '../../shared/contract.js';
 import { FORMAT_IDS } from '../../shared/formats.js';
+import { ANALYSIS_PDF_KINDS } from '../../shared/report.js';
 import { SORTABLE_COLUMNS } from '../../shared/query.js';
 
 /** Upper bounds that keep one request from asking the worker for everything at once. */
@@ -95,6 +96,17 @@ export const requestSchemas = {
     generatedBy: label.optional(),
     signing: z.strictObject({ p12Path: path, password, reason: label, location: label }).optional(),
   }) satisfies z.ZodType<RequestOf<'reports.certify'>>,
+  'reports.analysisPdf': z.strictObject({
+    kind: z.enum(ANALYSIS_PDF_KINDS),
+    path,
+    patients: names.optional(),
+    fromMs: timeMs.optional(),
+    toMs: timeMs.optional(),
+    includeTreatmentPaymentOperations: z.boolean().optional(),
+    organization: label.optional(),
+    generatedBy: label.optional(),
+    signing: z.strictObject({ p12Path: path, password, reason: label, location: label }).optional(),
+  }) satisfies z.ZodType<RequestOf<'reports.analysisPdf'>>,
   'reports.verify': z.strictObject({ path }) satisfies z.ZodType<RequestOf<'reports.verify'>>,
   'fhir.export': z.strictObject({ path, bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
     RequestOf<'fhir.export'>

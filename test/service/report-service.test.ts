@@ -82,6 +82,22 @@ describe('signing, seal, report and FHIR channels', () => {
     if (!overwrite.ok) expect(overwrite.error.code).toBe('forbidden');
   });
 
+  it('writes the analysis reports of the open archive as signed PDFs', async () => {
+    const patients = await backend.invoke('entries.distinct', { column: 'patient', limit: 5 });
+    const patient = patients.ok ? patients.value.values[0] ?? '' : '';
+    const signing = { p12Path: join(out, 'office.p12'), password: PASSWORD, reason: 'Audit', location: 'Hamburg' };
+    for (const kind of ['patient-access', 'disclosures', 'retention', 'break-the-glass', 'alerts'] as const) {
+      const pdf = join(out, `${kind}.pdf`);
+      const written = await backend.invoke('reports.analysisPdf', { kind, path: pdf, patients: [patient], signing });
+      expect(written.ok, kind).toBe(true);
+      const verified = await backend.invoke('reports.verify', { path: pdf });
+      expect(verified.ok && verified.value.problems, kind).toEqual([]);
+      expect(verified.ok && verified.value.evidence?.report.type, kind).toBe(kind);
+    }
+    const noPatient = await backend.invoke('reports.analysisPdf', { kind: 'patient-access', path: join(out, 'x.pdf') });
+    expect(!noPatient.ok && noPatient.error.message).toMatch(/Name the patient/);
+  });
+
   it('exports the open archive as FHIR AuditEvents', async () => {
     const exported = await backend.invoke('fhir.export', { path: join(out, 'events.ndjson'), bundle: false });
     expect(exported.ok && exported.value.exported).toBeGreaterThan(0);
