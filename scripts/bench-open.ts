@@ -175,7 +175,7 @@ async function parent(): Promise<void> {
       `peak RSS        ${rssBytes === null ? 'not measurable here' : `${mb(rssBytes)} = ${(rssBytes / size).toFixed(2)}× archive bytes   (target ≤ 0.60×: ${verdict(rssBytes / size <= 0.6)})`}`,
       line('patient report', report.patientReport, 50) + `   (up to ${report.patientReportRows} rows)`,
       line('filtered page', report.filteredPage, 30) + `   (100 rows of up to ${report.filteredPageTotal.toLocaleString('en-US')})`,
-      line('tool stats', report.toolStats),
+      line('tool stats', report.toolStats) + `   (first run ${report.toolStats[0]?.toFixed(1)} ms; repeats come from the answer cache until the index changes)`,
       '',
     ].join('\n'),
   );

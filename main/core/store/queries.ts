@@ -52,17 +52,17 @@ const SORT_EXPRESSIONS: Record<SortColumn, string> = {
   file: 'e.id',
 };
 
+// Label columns come back as ids and are resolved in one lookup per page: a dozen LEFT JOINs on
+// `labels` cost SQLite far more than one `IN` query for the few distinct ids of a page.
 const ROW_COLUMNS = `e.id, e.file_id, f.path, e.line, e.byte_offset, e.byte_length, hex(e.line_sha256), e.format, e.time_ms, ${timeRawSql('e')},
-  et.value, u.value, r.value, p.value, t.value, pu.value, e.success, e.duration_ms, c.value, e.turn, e.call_id, m.value,
-  tr.value, ip.value, e.break_glass_signals, er.value, d.value, e.call_record, e.time_assumed_utc, e.privacy`;
-const ROW_JOINS = `JOIN files f ON f.id = e.file_id
-  LEFT JOIN labels et ON et.id = e.event_type LEFT JOIN labels u ON u.id = e.user LEFT JOIN labels r ON r.id = e.role
-  LEFT JOIN labels p ON p.id = e.patient LEFT JOIN labels t ON t.id = e.tool LEFT JOIN labels pu ON pu.id = e.purpose
-  LEFT JOIN labels c ON c.id = e.conversation LEFT JOIN labels m ON m.id = e.model LEFT JOIN labels tr ON tr.id = e.trigger
-  LEFT JOIN labels ip ON ip.id = e.client_ip LEFT JOIN labels er ON er.id = e.error LEFT JOIN labels d ON d.id = e.decision`;
+  e.event_type, e.user, e.role, e.patient, e.tool, e.purpose, e.success, e.duration_ms, e.conversation, e.turn, e.call_id, e.model,
+  e.trigger, e.client_ip, e.break_glass_signals, e.error, e.decision, e.call_record, e.time_assumed_utc, e.privacy`;
+/** Positions in ROW_COLUMNS that hold a label id. */
+const LABEL_POSITIONS = [10, 11, 12, 13, 14, 15, 18, 21, 22, 23, 25, 26];
 
-function toEntryRow(row: SqlValue[]): EntryRow {
+function toEntryRow(row: SqlValue[], labels: ReadonlyMap<number, string>): EntryRow {
   const text = (index: number): string | null => (row[index] === null ? null : String(row[index]));
+  const label = (index: number): string | null => (row[index] === null ? null : (labels.get(Number(row[index])) ?? null));
   const number = (index: number): number | null => (row[index] === null ? null : Number(row[index]));
   const signals = text(24);
   return {
@@ -73,34 +73,44 @@ function toEntryRow(row: SqlValue[]): EntryRow {
     format: String(row[7]) as FormatId,
     timeMs: number(8),
     timeRaw: text(9),
-    eventType: text(10) ?? '',
-    user: text(11),
-    role: text(12),
-    patient: text(13),
-    tool: text(14),
-    purpose: text(15),
+    eventType: label(10) ?? '',
+    user: label(11),
+    role: label(12),
+    patient: label(13),
+    tool: label(14),
+    purpose: label(15),
     success: row[16] === null ? null : row[16] === 1,
     durationMs: number(17),
-    conversationId: text(18),
+    conversationId: label(18),
     turn: number(19),
     callId: text(20),
-    model: text(21),
-    trigger: text(22),
-    clientIp: text(23),
+    model: label(21),
+    trigger: label(22),
+    clientIp: label(23),
     breakGlass: signals === null ? [] : (JSON.parse(signals) as BreakGlassSignal[]),
-    error: text(25),
-    decision: text(26),
+    error: label(25),
+    decision: label(26),
     callRecord: row[27] === 1,
     timeAssumedUtc: row[28] === 1,
     privacy: text(29) as PrivacyLevel | null,
   };
 }
 
+/** The values of some label ids. */
+function labelValues(db: Database, ids: ReadonlySet<number>): Map<number, string> {
+  if (ids.size === 0) return new Map();
+  const list = [...ids];
+  return new Map(selectRows(db, `SELECT id, value FROM labels WHERE id IN (${list.map(() => '?').join(', ')})`, list).map((row) => [Number(row[0]), String(row[1])]));
+}
+
 /** Full rows for the given entry ids, in the order given. */
 export function entryRowsByIds(db: Database, ids: readonly number[]): EntryRow[] {
   if (ids.length === 0) return [];
-  const rows = selectRows(db, `SELECT ${ROW_COLUMNS} FROM entries e ${ROW_JOINS} WHERE e.id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
-  const byId = new Map(rows.map((row) => [Number(row[0]), toEntryRow(row)]));
+  const rows = selectRows(db, `SELECT ${ROW_COLUMNS} FROM entries e JOIN files f ON f.id = e.file_id WHERE e.id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
+  const labelIds = new Set<number>();
+  for (const row of rows) for (const position of LABEL_POSITIONS) if (row[position] !== null) labelIds.add(Number(row[position]));
+  const labels = labelValues(db, labelIds);
+  const byId = new Map(rows.map((row) => [Number(row[0]), toEntryRow(row, labels)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -110,7 +120,7 @@ export function entryRow(db: Database, id: number): EntryRow | null {
 
 /** One page of entries matching a filter, sorted; `total` counts every match. */
 export function queryEntries(db: Database, query: EntryQuery): Page<EntryRow> {
-  const { where, params } = filterCondition(query.filter);
+  const { where, params } = filterCondition(db, query.filter);
   const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
   // Entry ids follow file and line order (the writer assigns them so): sorting by file is by id.
   const order = query.sort.column === 'file' ? `e.id ${direction}` : `${SORT_EXPRESSIONS[query.sort.column]} ${direction}, e.id ${direction}`;
@@ -140,7 +150,7 @@ export function toolStats(db: Database, filter: EntryFilter): ToolStats[] {
 }
 
 function computeToolStats(db: Database, filter: EntryFilter): ToolStats[] {
-  const { where, params } = filterCondition(filter);
+  const { where, params } = filterCondition(db, filter);
   return selectRows(
     db,
     `SELECT t.value, s.calls, s.successes, s.avg_duration, s.max_duration, s.users FROM (
@@ -172,7 +182,7 @@ export function chooseBucketMs(spanMs: number, buckets: number): number {
 
 /** Counts (and failures) per UTC-aligned bucket, contiguous between the first and last bucket. */
 export function countsPerBucket(db: Database, filter: EntryFilter, bucketMs: number): TimeBucket[] {
-  const { where, params } = filterCondition(filter);
+  const { where, params } = filterCondition(db, filter);
   const rows = selectRows(
     db,
     `SELECT (e.time_ms / ?) * ? AS bucket, count(*), sum(e.success = 0) FROM entries e
@@ -196,7 +206,7 @@ export function histogram(db: Database, filter: EntryFilter, buckets: number): {
 }
 
 function computeHistogram(db: Database, filter: EntryFilter, buckets: number): { bucketMs: number; buckets: TimeBucket[] } {
-  const { where, params } = filterCondition(filter);
+  const { where, params } = filterCondition(db, filter);
   const range = selectRows(db, `SELECT min(e.time_ms), max(e.time_ms) FROM entries e WHERE e.time_ms IS NOT NULL AND ${where}`, params)[0];
   const from = filter.fromMs ?? (range?.[0] === null || range?.[0] === undefined ? null : Number(range[0]));
   const to = filter.toMs ?? (range?.[1] === null || range?.[1] === undefined ? null : Number(range[1]));
