@@ -73,15 +73,26 @@ describe('evidence journal', () => {
     expect(verifyJournal(path).status).toMatchObject({ state: 'tampered', problem: { line: 2 } });
   });
 
-  it('notices a change made behind its back before appending', () => {
+  it('notices records cut from the end, which a chain alone cannot show, through the head file', () => {
     const journal = threeRecords();
     const original = lines();
     writeFileSync(path, original.slice(0, 2).join('\n') + '\n');
-    // Truncating whole records keeps a valid chain: the append re-reads and continues from what is there.
-    recordAlertAck(journal, { alertId: 'y', action: 'dismiss', by: 'Sam', note: '' });
-    expect(EvidenceJournal.open(path).records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(verifyJournal(path).status).toMatchObject({ state: 'tampered', records: 2 });
+    expect(verifyJournal(path).status.problem?.detail).toContain('removed from its end');
+    expect(() => recordAlertAck(journal, { alertId: 'y', action: 'dismiss', by: 'Sam', note: '' })).toThrow(/does not verify/);
+    writeFileSync(path, '');
+    expect(verifyJournal(path).status.state).toBe('tampered');
+  });
+
+  it('notices a change made behind its back before appending, and lets two writers take turns', () => {
+    const journal = threeRecords();
+    const other = EvidenceJournal.open(path);
+    recordAlertAck(other, { alertId: 'y', action: 'dismiss', by: 'Sam', note: '' });
+    // The first writer re-reads before appending, so it continues after the other's record.
+    recordAlertAck(journal, { alertId: 'z', action: 'dismiss', by: 'Sam', note: '' });
+    expect(EvidenceJournal.open(path).records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
     writeFileSync(path, readFileSync(path, 'utf8').replace('Sam Officer', 'Sam Offcer'));
-    expect(() => recordAlertAck(journal, { alertId: 'z', action: 'dismiss', by: 'Sam', note: '' })).toThrow(/does not verify/);
+    expect(() => recordAlertAck(journal, { alertId: 'w', action: 'dismiss', by: 'Sam', note: '' })).toThrow(/does not verify/);
   });
 
   it('requires a decision maker and validates decisions', () => {

@@ -4,7 +4,7 @@
  * evidence. Every load re-verifies the whole chain; a journal that does not verify is reported as
  * tampered, never repaired, and refuses further appends.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { JournalStatus } from '../../../shared/analyses.js';
@@ -55,7 +55,37 @@ function isJournalKind(value: unknown): value is JournalKind {
 }
 
 /** Reads and verifies a journal file. A missing file is an empty journal. */
+/** The sidecar naming the last record written: a chain alone cannot show records cut from its end. */
+function headPath(path: string): string {
+  return `${path}.head`;
+}
+
+function readHead(path: string): { seq: number; hash: string } | 'unreadable' | null {
+  if (!existsSync(headPath(path))) return null;
+  try {
+    const head = JSON.parse(readFileSync(headPath(path), 'utf8')) as { seq?: unknown; hash?: unknown };
+    return typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
 export function verifyJournal(path: string): Loaded {
+  const loaded = verifyChain(path);
+  if (loaded.status.state === 'tampered') return loaded;
+  const head = readHead(path);
+  if (head === null) return loaded;
+  const tampered = (detail: string): Loaded => ({
+    records: loaded.records,
+    status: { ...loaded.status, state: 'tampered', problem: { line: loaded.records.length, detail } },
+  });
+  if (head === 'unreadable') return tampered(`the head file ${headPath(path)} is damaged`);
+  if (head.seq > loaded.records.length) return tampered(`record ${head.seq} was written but the journal ends at record ${loaded.records.length}: records were removed from its end`);
+  if (head.seq > 0 && loaded.records[head.seq - 1]?.hash !== head.hash) return tampered(`record ${head.seq} is not the one that was written (the head file names another hash)`);
+  return loaded;
+}
+
+function verifyChain(path: string): Loaded {
   if (!existsSync(path)) return { records: [], status: { path, records: 0, state: 'empty', headHash: null } };
   const text = readFileSync(path, 'utf8');
   const records: JournalRecord[] = [];
@@ -146,6 +176,12 @@ export class EvidenceJournal {
 
   append(kind: JournalKind, actor: string, data: Record<string, unknown>, now: Date = new Date()): JournalRecord {
     if (actor.trim().length === 0) throw new Error('A journal record needs the name of the person who made the decision.');
+    mkdirSync(dirname(this.path), { recursive: true });
+    // The workstation and the CLI may append at once: one writer at a time, each re-verifying first.
+    return withLock(`${this.path}.lock`, () => this.appendLocked(kind, actor, data, now));
+  }
+
+  private appendLocked(kind: JournalKind, actor: string, data: Record<string, unknown>, now: Date): JournalRecord {
     this.reload();
     if (this.loaded.status.state === 'tampered') throw new JournalTamperedError(this.loaded.status);
     const last = this.loaded.records[this.loaded.records.length - 1];
@@ -153,7 +189,6 @@ export class EvidenceJournal {
     const plainData = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
     const unsigned = { seq: (last?.seq ?? 0) + 1, at: now.toISOString(), kind, actor: actor.trim(), data: plainData, prev: last?.hash ?? JOURNAL_GENESIS };
     const record: JournalRecord = { ...unsigned, hash: recordHash(unsigned) };
-    mkdirSync(dirname(this.path), { recursive: true });
     const fd = openSync(this.path, 'a', 0o600);
     try {
       appendFileSync(fd, JSON.stringify(record) + '\n', 'utf8');
@@ -161,8 +196,43 @@ export class EvidenceJournal {
     } finally {
       closeSync(fd);
     }
+    const tmp = `${headPath(this.path)}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ seq: record.seq, hash: record.hash }) + '\n', { mode: 0o600 });
+    renameSync(tmp, headPath(this.path));
     this.loaded.records.push(record);
     this.loaded.status = { path: this.path, records: this.loaded.records.length, state: 'ok', headHash: record.hash };
     return record;
+  }
+}
+
+const LOCK_WAIT_MS = 5_000;
+const STALE_LOCK_MS = 30_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** An exclusive lock file (O_EXCL); a lock older than 30 s is a crashed writer's and is taken over. */
+function withLock<T>(lockPath: string, body: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) rmSync(lockPath, { force: true });
+      } catch {
+        // removed meanwhile: try again
+      }
+      if (Date.now() > deadline) throw new Error(`The evidence journal is busy (${lockPath} is held by another Custos); try again.`);
+      sleepSync(20);
+    }
+  }
+  try {
+    return body();
+  } finally {
+    rmSync(lockPath, { force: true });
   }
 }
