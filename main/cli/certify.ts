@@ -4,6 +4,7 @@ import { isFormatId, type FormatId } from '../../shared/formats.js';
 import type { SealCheckSummary } from '../../shared/signing.js';
 import type { VerifyReport } from '../../shared/verification.js';
 import { loadMapping } from '../core/formats/mapping.js';
+import { refuseEvidencePath } from '../core/output/atomic-write.js';
 import { buildIntegrityCertificate } from '../core/pdf/integrity-certificate.js';
 import { writeReport } from '../core/pdf/write-report.js';
 import { applySeal } from '../core/seal/apply-seal.js';
@@ -66,6 +67,7 @@ async function runCertify(paths: string[], options: CertifyOptions): Promise<num
     process.stderr.write(`custos certify: no audit log files were found in ${paths.join(', ')}; nothing to certify, no PDF written.\n`);
     return 2;
   }
+  refuseEvidencePath(options.pdf, report.files.map((file) => file.path));
   const { document } = buildIntegrityCertificate({ report, seal, scope: paths, organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt });
   const written = await writeReport(options.pdf, document, context.signing);
   process.stdout.write(

@@ -5,6 +5,7 @@ import type { ReportDocument } from '../core/pdf/report-document.js';
 import type { ReportProvenance } from '../core/pdf/report-parts.js';
 import { readReportSettings } from '../core/pdf/report-settings.js';
 import { writeReport } from '../core/pdf/write-report.js';
+import { refuseEvidencePath } from '../core/output/atomic-write.js';
 import type { SigningRequest } from '../core/pdf/sign-pdf.js';
 import { loadIdentityFile } from '../core/signing/identity.js';
 import { readPassword } from './password-prompt.js';
@@ -86,6 +87,7 @@ export async function preparePdf(options: OptionalPdfOptions, defaultReason: str
   const context = await reportContext({ ...options, pdf: path, reason: options.reason ?? defaultReason });
   return {
     async write(build, scope, verification) {
+      refuseEvidencePath(path, verification.files.map((file) => file.path));
       const { document } = build({ organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt, scope, verification });
       const written = await writeReport(path, document, context.signing);
       // stderr: stdout carries the report itself (or its JSON).

@@ -157,5 +157,11 @@ describe('custos certify and verify-report (CLI)', () => {
     expect(unsignedCheck.stdout).toMatch(/not signed/);
 
     expect(readdirSync(dir).sort()).toEqual(['certificate.pdf', 'office.p12', 'unsigned.pdf']);
+
+    const evidenceBefore = readFileSync(archive.chained);
+    const overEvidence = custos(['certify', archive.dir, '--pdf', archive.chained]);
+    expect(overEvidence.code).toBe(2);
+    expect(overEvidence.stderr).toMatch(/is an evidence file being reported on: Custos never overwrites evidence/);
+    expect(readFileSync(archive.chained).equals(evidenceBefore)).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import type { NormalizedEntry } from '../../../shared/entry.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
+import { refuseEvidencePath } from '../output/atomic-write.js';
 import { scanArchive } from '../verify/scan.js';
 import { isExportable, toAuditEvent, uuidFor } from './audit-event.js';
 
@@ -96,6 +97,7 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
     if (options.shape === 'bundle') writeSync(fd, `${exported === 0 ? '' : '\n'}]}\n`);
     fsyncSync(fd);
     closeSync(fd);
+    refuseEvidencePath(outPath, result.files.map((file) => file.path));
     renameSync(temporary, outPath);
     return { path: outPath, exported, undated, undatedExamples, verification: { files: result.files, findings: result.findings, verdict: result.verdict } };
   } catch (error) {

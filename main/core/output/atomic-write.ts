@@ -3,7 +3,7 @@
  * folder and only then moved into place, so a failure never leaves a half-written file behind.
  */
 import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 function writeTemporary(path: string, data: Buffer | string, mode: number): string {
@@ -55,6 +55,14 @@ export function writeFileAtomically(path: string, data: Buffer | string, mode = 
   } catch (error) {
     unlinkSync(temporary);
     throw new Error(`Cannot write ${path}: ${describe(error)}.`, { cause: error });
+  }
+}
+
+/** Custos never writes over an evidence file: outputs whose path is one of them are refused. */
+export function refuseEvidencePath(output: string, evidenceFiles: readonly string[]): void {
+  const target = resolve(output);
+  if (evidenceFiles.some((file) => resolve(file) === target)) {
+    throw new Error(`${target} is an evidence file being reported on: Custos never overwrites evidence. Choose another output file.`);
   }
 }
 
