@@ -185,10 +185,10 @@ export class FileVerifier {
   private linkRecord(value: PyObject, raw: RawLine): LinkRecord {
     const spec = this.spec as ChainSpec;
     if (this.wholeEntryPythonHash) {
-      const fast = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true });
+      const fast = hashFromBytes(raw.bytes, spec.hashField);
       if (fast) {
         const previous = value.get(spec.previousHashField);
-        return { line: raw.line, storedHash: fast.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(fast.canonical) };
+        return { line: raw.line, storedHash: fast.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: fast.computed };
       }
     }
     return linkRecordOf(value, spec, raw.line);
@@ -200,7 +200,7 @@ export class FileVerifier {
    */
   private acceptFast(raw: RawLine, byteEnd: number): LineOutcome | null {
     const spec = this.spec as ChainSpec;
-    const result = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true });
+    const result = hashFromBytes(raw.bytes, spec.hashField);
     if (!result) return null;
     const previous = canonicalTopLevelString(result.canonical, spec.previousHashField);
     if (previous === UNSURE) return null;
@@ -210,7 +210,7 @@ export class FileVerifier {
       if (found === UNSURE) return null;
       time = found;
     }
-    const record: LinkRecord = { line: raw.line, storedHash: result.removed, previousHash: previous, computedHash: sha256Hex(result.canonical) };
+    const record: LinkRecord = { line: raw.line, storedHash: result.removed, previousHash: previous, computedHash: result.computed };
     this.entries++;
     const findings = (this.chain as ChainVerifier).accept(record, byteEnd);
     if (time !== null) this.checkTimeValue(time, raw.line, findings);
@@ -309,6 +309,15 @@ export class FileVerifier {
     if (this.minTimeMs === null || ms < this.minTimeMs) this.minTimeMs = ms;
     if (this.maxTimeMs === null || ms > this.maxTimeMs) this.maxTimeMs = ms;
   }
+}
+
+/**
+ * Canonical bytes (without the hash field), the stored hash and the recomputed hash, straight from
+ * a line's bytes with the single-pass canonicalizer. Null when it cannot vouch for the line: parse it.
+ */
+export function hashFromBytes(line: Buffer, hashField: string): { canonical: Buffer; removed: string | null; computed: string } | null {
+  const exact = canonicalWithout(line, hashField, { reuseBuffer: true });
+  return exact ? { canonical: exact.canonical, removed: exact.removed, computed: sha256Hex(exact.canonical) } : null;
 }
 
 /** The chain facts of one parsed entry. */
