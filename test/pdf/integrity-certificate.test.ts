@@ -57,6 +57,14 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`integrity certificate PDF (needs 
     expect(ours.problems.join(' ')).toMatch(/changed after signing/);
   });
 
+  it('carries title, author and subject metadata', () => {
+    const info = run('pdfinfo', [pdfPath]).stdout;
+    expect(info).toMatch(/Title:\s+Audit log integrity certificate/);
+    expect(info).toMatch(new RegExp(`Author:\\s+${AUTHOR}, ${ORGANIZATION}`));
+    expect(info).toMatch(/Subject:\s+Integrity and completeness of 2 audit log file\(s\)/);
+    expect(info).toMatch(/Creator:\s+Custos /);
+  });
+
   it('qpdf --check finds no errors', () => {
     const { code, stdout } = run('qpdf', ['--check', pdfPath]);
     expect(stdout).toContain('No syntax or stream encoding errors found');
