@@ -18,6 +18,7 @@ export function tempDir(prefix: string): string {
 export type Step =
   | { append: { day: string; count: number; user?: string; patient?: string; startMs?: number; stepMs?: number; tool?: string; role?: string; breakGlass?: boolean } }
   | { partial: { day: string; count: 1; user?: string; patient?: string; startMs?: number; pauseMs?: number } }
+  | { crash: { day: string; startMs?: number } }
   | { sleep: number };
 
 /** Runs the writer as a separate process; resolves with how many lines it wrote. */

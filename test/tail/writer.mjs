@@ -10,6 +10,7 @@
 //   { "partial": { "day": ..., same fields, "count": 1, "pauseMs": 300 } }  one line written in two parts
 //   { "rate": { "perSecond": 1000, "seconds": 60, "days": ["2026-03-01", "2026-03-02"] } }  steady stream; the
 //        day switches halfway (a rotation at midnight); each entry carries its write time in arguments.written_at_ms
+//   { "crash": { "day": ..., same fields } }  writes half a line and exits at once (a writer crashing mid-line)
 //   { "sleep": 200 }
 // On stdout: one JSON line per step done ({"done": i, "written": n}) and {"finished": true, "written": total}.
 import { createHash } from 'node:crypto';
@@ -99,6 +100,12 @@ for (let step = 0; step < plan.length; step++) {
     writeSync(fd, line.slice(cut));
     closeSync(fd);
     written += 1;
+  } else if (s.crash) {
+    // Dies mid-line: half of an entry, no newline, and the process is gone.
+    const line = entryLine(s.crash, 0, timeOf(s.crash, 0));
+    appendFileSync(fileOf(s.crash.day), line.slice(0, Math.floor(line.length / 2)));
+    process.stdout.write(JSON.stringify({ crashed: true, written }) + '\n');
+    process.exit(0);
   } else if (s.sleep) {
     await sleep(s.sleep);
   } else if (s.rate) {

@@ -195,10 +195,6 @@ export class FollowedFile {
     }
     this.seenSize = info.size;
     this.seenMtimeMs = info.mtimeMs;
-    if (this.state === 'unreadable') {
-      this.state = 'following';
-      this.message = null;
-    }
     if (info.size === this.readOffset) {
       this.notePartial(partialLineWarnMs);
       return { kind: 'nothing' };
@@ -212,6 +208,7 @@ export class FollowedFile {
     } catch (error) {
       return this.unreadable(error);
     }
+    this.readable();
     try {
       while (chunkStart < end) {
         const length = Math.min(READ_CHUNK, end - chunkStart);
@@ -318,9 +315,12 @@ export class FollowedFile {
     let handle;
     try {
       handle = await open(this.path, 'r');
-    } catch {
-      return null; // deletion and permissions are reported by the next read
+    } catch (error) {
+      // A deletion is reported by the next read; a permission change is said here, even with nothing new to read.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.unreadable(error);
+      return null;
     }
+    this.readable();
     let at = 0;
     try {
       const buffer = Buffer.allocUnsafe(READ_CHUNK);
@@ -386,6 +386,12 @@ export class FollowedFile {
     this.state = state;
     this.message = message;
     this.carry = Buffer.alloc(0);
+  }
+
+  private readable(): void {
+    if (this.state !== 'unreadable') return;
+    this.state = 'following';
+    this.message = null;
   }
 
   private unreadable(error: unknown): ReadOutcome {
