@@ -131,7 +131,8 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`integrity certificate PDF (needs 
 });
 
 describe('custos certify and verify-report (CLI)', () => {
-  it('writes a signed certificate, verifies it, and leaves nothing behind on a wrong password or unwritable path', () => {
+  // Several CLI runs from source: generous time on a busy machine.
+  it('writes a signed certificate, verifies it, and leaves nothing behind on a wrong password or unwritable path', { timeout: 240_000 }, () => {
     const archive = makeArchive();
     const dir = tempDir('certify-cli');
     const p12 = join(dir, 'office.p12');

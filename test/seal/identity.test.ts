@@ -98,7 +98,7 @@ describe('signing identities', () => {
 describe('custos identity and custos seal (CLI)', () => {
   const secret = 'Pa55-only-in-env';
 
-  it('creates an identity, seals an archive with it, refuses to overwrite, never prints the password', () => {
+  it('creates an identity, seals an archive with it, refuses to overwrite, never prints the password', { timeout: 180_000 }, () => {
     const dir = tempDir('cli');
     const p12 = join(dir, 'office.p12');
     const created = custos(['identity', 'create', '--name', 'Privacy Office', '--org', 'Klinik Nord', '--bits', '2048', '-o', p12], { CUSTOS_P12_PASSWORD: secret });
@@ -132,7 +132,7 @@ describe('custos identity and custos seal (CLI)', () => {
     expect(readFileSync(sealPath, 'utf8')).not.toContain(secret);
   });
 
-  it('custos verify --seal confirms an untouched archive and names a truncated file', () => {
+  it('custos verify --seal confirms an untouched archive and names a truncated file', { timeout: 180_000 }, () => {
     const dir = tempDir('cli-verify');
     const p12 = join(dir, 'office.p12');
     writeFileSync(p12, identityFor('Privacy Office').p12);
