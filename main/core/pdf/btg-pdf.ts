@@ -40,7 +40,8 @@ export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance)
       { header: 'Time (UTC)', weight: 2.2, value: (event: BtgEvent) => utc(event.timeMs) },
       { header: 'User / role', weight: 2.4, value: (event) => `${event.user ?? '(not recorded)'}\n${event.role ?? '—'}` },
       { header: 'Patient', weight: 1.7, value: (event) => event.patient ?? '—' },
-      { header: 'Signal', weight: 2.6, value: (event) => event.signals.map((signal) => `${signal.field}=${signal.value}`).join('\n') },
+      // The field's last segment reads better than its full path in a narrow column (the evidence has the path).
+      { header: 'Signal', weight: 3, value: (event) => event.signals.map((signal) => `${signal.field.split('.').pop() ?? signal.field}: ${signal.value}`).join('\n') },
       {
         header: 'Status',
         weight: 1.9,
@@ -49,7 +50,7 @@ export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance)
       },
       {
         header: 'Decision',
-        weight: 3.4,
+        weight: 3,
         value: (event) => (event.review ? `${event.review.decision} — ${event.review.reviewer}, ${event.review.reviewedAt.slice(0, 10)}${event.review.note ? `\n${event.review.note}` : ''}` : '—'),
       },
       { header: 'Evidence (file:line)', weight: 3.1, fit: true, value: (event) => refText(event.source, shorten) },
