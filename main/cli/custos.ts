@@ -15,6 +15,7 @@ import { register as registerReportAccess } from './report-access.js';
 import { register as registerRetention } from './retention.js';
 import { register as registerBtg } from './btg.js';
 import { register as registerAlerts } from './alerts.js';
+import { register as registerAnalysisSettings } from './analysis-settings.js';
 import { register as registerTail } from './tail.js';
 
 const program = new Command()
@@ -28,7 +29,7 @@ const program = new Command()
   });
 
 // Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerExport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts, registerTail];
+const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerExport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts, registerAnalysisSettings, registerTail];
 for (const register of commands) register(program);
 
 await program.parseAsync(process.argv);
