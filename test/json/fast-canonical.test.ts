@@ -6,7 +6,7 @@ import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import { withoutKey, type PyObject } from '../../main/core/json/py-value.js';
 import { auditLineArb } from './audit-line-arbitrary.js';
 import { jsonObjectTextArb, mutatedOf } from './json-text-arbitrary.js';
-import { askPython, propertySeed } from './python-oracle.js';
+import { askPython, propertyRuns, propertySeed } from './python-oracle.js';
 
 /** Top-level fields every comparison also extracts (strings, absent, other types). */
 const FIELDS = ['_previous_hash', 'timestamp', 'a', '__proto__', 'b'];
@@ -100,7 +100,7 @@ describe('canonicalWithout', () => {
     const seed = propertySeed();
     // What a reader sees: the line's UTF-8 bytes (a raw lone surrogate cannot be encoded; it
     // becomes U+FFFD, as it would in a file).
-    const cases = fc.sample(auditLineArb, { numRuns: 500, seed }).map((c) => ({ ...c, line: Buffer.from(c.line, 'utf8').toString('utf8') }));
+    const cases = fc.sample(auditLineArb, { numRuns: propertyRuns(500), seed }).map((c) => ({ ...c, line: Buffer.from(c.line, 'utf8').toString('utf8') }));
     const fastAnswers = cases.map(({ line }) => fast(line, '_hash'));
     cases.forEach(({ line, entry }, i) => {
       expect(fastAnswers[i], `seed ${seed}: fast path declined ${line}`).not.toBeNull();
@@ -117,7 +117,7 @@ describe('canonicalWithout', () => {
   it('never disagrees with the slow path on adversarial generated objects, and still handles many', () => {
     const seed = propertySeed();
     let handled = 0;
-    const texts = fc.sample(jsonObjectTextArb, { numRuns: 1500, seed });
+    const texts = fc.sample(jsonObjectTextArb, { numRuns: propertyRuns(1500), seed });
     for (const text of texts) {
       const r = fast(text, '_hash');
       if (r === null) continue;
@@ -130,7 +130,7 @@ describe('canonicalWithout', () => {
 
   it('returns null (never a wrong answer) for corrupted objects', () => {
     const seed = propertySeed();
-    const texts = fc.sample(mutatedOf(jsonObjectTextArb), { numRuns: 2000, seed });
+    const texts = fc.sample(mutatedOf(jsonObjectTextArb), { numRuns: propertyRuns(2000), seed });
     for (const text of texts) {
       const r = fast(text, '_hash');
       if (r !== null) expect(r, `seed ${seed}: ${JSON.stringify(text)}`).toEqual(slow(text, '_hash'));

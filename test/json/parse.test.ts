@@ -4,7 +4,7 @@ import { JsonSyntaxError, parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import type { PyObject } from '../../main/core/json/py-value.js';
 import { jsonTextArb, mutatedJsonTextArb } from './json-text-arbitrary.js';
-import { askPython, compareWithPython, propertySeed } from './python-oracle.js';
+import { askPython, compareWithPython, propertyRuns, propertySeed } from './python-oracle.js';
 
 function parseError(text: string): JsonSyntaxError {
   try {
@@ -111,21 +111,21 @@ describe('parsePyJson rejects what json.loads rejects, with Python-style message
 describe('parsePyJson agrees with CPython json.loads on generated texts', () => {
   it('accepts exactly the valid generated texts, with identical canonical output', () => {
     const seed = propertySeed();
-    const texts = fc.sample(jsonTextArb, { numRuns: 400, seed });
+    const texts = fc.sample(jsonTextArb, { numRuns: propertyRuns(400), seed });
     const mismatches = compareWithPython(texts, { op: 'dumps', sortKeys: true }, (t) => canonicalPython(parsePyJson(t).value));
     expect(mismatches.slice(0, 3), `seed ${seed}, ${mismatches.length} mismatches`).toEqual([]);
   });
 
   it('rejects exactly the texts Python rejects among randomly corrupted ones', () => {
     const seed = propertySeed();
-    const texts = fc.sample(mutatedJsonTextArb, { numRuns: 600, seed });
+    const texts = fc.sample(mutatedJsonTextArb, { numRuns: propertyRuns(600), seed });
     const mismatches = compareWithPython(texts, { op: 'dumps', sortKeys: true }, (t) => canonicalPython(parsePyJson(t).value));
     expect(mismatches.slice(0, 3), `seed ${seed}, ${mismatches.length} mismatches`).toEqual([]);
   });
 
   it('reports the same error message and position as CPython for rejected texts', () => {
     const seed = propertySeed();
-    const texts = fc.sample(mutatedJsonTextArb, { numRuns: 1500, seed });
+    const texts = fc.sample(mutatedJsonTextArb, { numRuns: propertyRuns(1500), seed });
     const answers = askPython(texts.map((text) => ({ text, op: { op: 'loads' } })));
     const differences: Array<{ text: string; python: string; ours: string }> = [];
     texts.forEach((text, i) => {

@@ -6,7 +6,7 @@ import { parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython, pythonDumps } from '../../main/core/json/python-dumps.js';
 import { pyObject, type PyValue } from '../../main/core/json/py-value.js';
 import { jsonTextArb } from './json-text-arbitrary.js';
-import { askPython, compareWithPython, propertySeed } from './python-oracle.js';
+import { askPython, compareWithPython, propertyRuns, propertySeed } from './python-oracle.js';
 
 describe('pythonFloatRepr matches repr(float)', () => {
   const cases: Array<[number, string]> = [
@@ -39,7 +39,7 @@ describe('pythonFloatRepr matches repr(float)', () => {
 
   it('agrees with CPython on thousands of random doubles', () => {
     const seed = propertySeed();
-    const doubles = fc.sample(fc.oneof(fc.double(), fc.double({ min: -1e20, max: 1e20 }), fc.double({ min: -1e-3, max: 1e-3 })), { numRuns: 3000, seed });
+    const doubles = fc.sample(fc.oneof(fc.double(), fc.double({ min: -1e20, max: 1e20 }), fc.double({ min: -1e-3, max: 1e-3 })), { numRuns: propertyRuns(3000), seed });
     // Pass each double as a lossless float literal; Python prints repr() of it.
     const texts = doubles.map((x) => (Object.is(x, -0) ? '-0.0' : Number.isFinite(x) ? x.toExponential() : String(x)));
     const answers = askPython(texts.map((text) => ({ text, op: { op: 'str' } })));
@@ -117,14 +117,14 @@ describe('pythonDumps agrees byte for byte with CPython json.dumps on generated 
   ];
   it.each(variants)('%s', (_name, options) => {
     const seed = propertySeed();
-    const texts = fc.sample(jsonTextArb, { numRuns: 300, seed });
+    const texts = fc.sample(jsonTextArb, { numRuns: propertyRuns(300), seed });
     const mismatches = compareWithPython(texts, { op: 'dumps', ...options }, (t) => pythonDumps(parsePyJson(t).value, options));
     expect(mismatches.slice(0, 3), `seed ${seed}, ${mismatches.length} mismatches`).toEqual([]);
   });
 
   it('round-trips: parse(pythonDumps(v)) serializes to the same text', () => {
     const seed = propertySeed();
-    for (const text of fc.sample(jsonTextArb, { numRuns: 300, seed })) {
+    for (const text of fc.sample(jsonTextArb, { numRuns: propertyRuns(300), seed })) {
       const once = canonicalPython(parsePyJson(text).value);
       const value: PyValue = parsePyJson(once).value;
       expect(canonicalPython(value), `seed ${seed}`).toBe(once);

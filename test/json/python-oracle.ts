@@ -85,3 +85,9 @@ export function propertySeed(): number {
   const fromEnv = process.env['CUSTOS_FC_SEED'];
   return fromEnv !== undefined ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31);
 }
+
+/** Case counts for property tests, scaled by CUSTOS_FUZZ_SCALE for deeper runs (e.g. 50). */
+export function propertyRuns(base: number): number {
+  const scale = Number(process.env['CUSTOS_FUZZ_SCALE'] ?? 1);
+  return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}

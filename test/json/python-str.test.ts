@@ -4,7 +4,7 @@ import { parsePyJson } from '../../main/core/json/parse.js';
 import { pythonStr } from '../../main/core/json/python-str.js';
 import { pyObject } from '../../main/core/json/py-value.js';
 import { jsonTextArb } from './json-text-arbitrary.js';
-import { compareWithPython, propertySeed } from './python-oracle.js';
+import { compareWithPython, propertyRuns, propertySeed } from './python-oracle.js';
 
 describe('pythonStr matches str() of the value Python parsed', () => {
   it('str is itself, scalars use Python spellings', () => {
@@ -30,7 +30,7 @@ describe('pythonStr matches str() of the value Python parsed', () => {
 
   it('agrees with CPython str() on generated values', () => {
     const seed = propertySeed();
-    const texts = fc.sample(jsonTextArb, { numRuns: 400, seed });
+    const texts = fc.sample(jsonTextArb, { numRuns: propertyRuns(400), seed });
     const mismatches = compareWithPython(texts, { op: 'str' }, (t) => pythonStr(parsePyJson(t).value));
     expect(mismatches.slice(0, 3), `seed ${seed}, ${mismatches.length} mismatches`).toEqual([]);
   });
