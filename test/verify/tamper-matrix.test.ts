@@ -55,6 +55,8 @@ describe.each<ArchiveFormat>(['chained', 'hipaa'])('%s archives', (format) => {
     }
     const silent = kind === 'delete-tail' || kind === 'rechain-after-change' || kind === 'reserialize' || kind === 'modify-uncovered-field';
     expect(result.verdict.integrity).toBe(silent ? 'intact' : 'broken');
+    // A daily file that does not continue the chain proves entries are gone; otherwise only an anchor can tell.
+    expect(result.verdict.completeness).toBe(kind === 'delete-file' ? 'incomplete' : 'unconfirmed');
   });
 
   it.each<TamperKind>(['delete-tail', 'rechain-after-change'])('an anchor reveals %s, which the chain cannot', async (kind) => {

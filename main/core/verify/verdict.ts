@@ -21,8 +21,8 @@ const INTEGRITY_KINDS: ReadonlySet<FindingKind> = new Set([
   'file-changed',
 ]);
 
-/** Findings that mean entries or files are known to be missing. */
-const COMPLETENESS_KINDS: ReadonlySet<FindingKind> = new Set(['anchor-mismatch', 'seal-mismatch', 'unreadable']);
+/** Findings that mean entries or files are known to be missing (a daily file that does not continue the chain: its predecessor's tail or a whole day is gone). */
+const COMPLETENESS_KINDS: ReadonlySet<FindingKind> = new Set(['anchor-mismatch', 'seal-mismatch', 'unreadable', 'continuity-break']);
 
 export interface AnchorState {
   /** A seal was checked and every sealed file matched it. */
