@@ -170,7 +170,11 @@ async function scanFile(file: ArchiveFile, context: FileContext): Promise<{ span
   if (parallel && !options.onRecord && !file.compressed && file.size >= (options.parallelMinBytes ?? 8 << 20)) {
     const detected = options.format ? { format: options.format, reason: 'chosen with --format' } : await peekFormat(file, options.mapping);
     if (detected && chainSpecFor(detected.format, options.mapping)) {
-      return scanFileInParallel(file, detected.format, detected.reason, parallel, context);
+      try {
+        return await scanFileInParallel(file, detected.format, detected.reason, parallel, context);
+      } catch {
+        // The file could not be split or a worker failed: read it on this thread, which reports why.
+      }
     }
   }
   return scanFileSequentially(file, context);
