@@ -65,6 +65,7 @@ describe('canonicalWithout', () => {
   it('returns requested top-level string fields decoded, ignoring nested members of the same name', () => {
     const line = '{"x": {"timestamp": "inner", "a": "inner"}, "timestamp": "2026-01-05T10:00:00", "_previous_hash": "genesis", "a": "Zo\\u00eb \\ud800 \\"q\\"", "b": "café", "_hash": "h"}';
     expect(fast(line, '_hash')?.fields).toEqual(['genesis', '2026-01-05T10:00:00', 'Zoë \ud800 "q"', null, 'café']);
+    expect(canonicalWithout(Buffer.from(line), '_hash', { fields: ['_hash', 'x'] })?.fields).toEqual(['h', NOT_A_STRING]);
   });
 
   it.each([

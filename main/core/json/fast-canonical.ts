@@ -662,7 +662,7 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
     const canonical = options.reuseBuffer ? final.subarray(0, finalLength) : Buffer.from(final.subarray(0, finalLength));
     const removed = removedStart >= 0 ? line.toString('latin1', removedStart, removedEnd) : null;
     const values: Array<string | null | typeof NOT_A_STRING> = [];
-    for (let f = 0; f < fieldKeys.length; f++) values.push(fieldValue(f));
+    for (let f = 0; f < fieldKeys.length; f++) values.push(fieldKeysText[f] === key ? removed : fieldValue(f));
     return { canonical, removed, fields: values };
   } finally {
     src = EMPTY; // do not keep the caller's line alive
