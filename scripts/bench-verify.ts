@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,8 @@ async function generateArchive(): Promise<void> {
 
 interface Measured {
   wallMs: number;
+  /** CPU time (user + system) of the child and its threads, from this process's reaped-children counters; null off Linux. */
+  cpuMs: number | null;
   peakRssKb: number | null;
   exitCode: number | null;
   stdout: string;
@@ -89,7 +92,26 @@ async function readPeakRss(pid: number): Promise<number | null> {
   }
 }
 
-function run(command: string, args: string[], capture = true): Promise<Measured> {
+/** CPU ms of this process's waited-for children (cutime + cstime in /proc/self/stat), or null. */
+async function childrenCpuMs(): Promise<number | null> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After ")": state is field 3, so cutime (16) and cstime (17) are at indexes 13 and 14; clock ticks are 100 Hz on Linux.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+async function run(command: string, args: string[], capture = true): Promise<Measured> {
+  const cpuBefore = await childrenCpuMs();
+  const measured = await runOnce(command, args, capture);
+  const cpuAfter = await childrenCpuMs();
+  return { ...measured, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+}
+
+function runOnce(command: string, args: string[], capture: boolean): Promise<Omit<Measured, 'cpuMs'>> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'] });
@@ -146,12 +168,15 @@ async function main(): Promise<void> {
     // reported below as unreadable output
   }
   const ratio = verify.wallMs / reference.wallMs;
+  const cpu = (m: Measured): string => (m.cpuMs === null ? '' : `  CPU ${seconds(m.cpuMs)}`);
+  const cpuRatio = verify.cpuMs !== null && reference.cpuMs ? verify.cpuMs / reference.cpuMs : null;
   const rssMb = verify.peakRssKb === null ? null : verify.peakRssKb / 1024;
   process.stdout.write(
     [
-      `sha256sum       ${seconds(reference.wallMs)}  peak RSS ${reference.peakRssKb === null ? '?' : `${(reference.peakRssKb / 1024).toFixed(0)} MB`}`,
-      `custos verify   ${seconds(verify.wallMs)}  peak RSS ${rssMb === null ? '?' : `${rssMb.toFixed(0)} MB`}  exit ${verify.exitCode}  (${verdict})`,
+      `sha256sum       ${seconds(reference.wallMs)}${cpu(reference)}  peak RSS ${reference.peakRssKb === null ? '?' : `${(reference.peakRssKb / 1024).toFixed(0)} MB`}`,
+      `custos verify   ${seconds(verify.wallMs)}${cpu(verify)}  peak RSS ${rssMb === null ? '?' : `${rssMb.toFixed(0)} MB`}  exit ${verify.exitCode}  (${verdict})`,
       `ratio           ${ratio.toFixed(2)}× sha256sum wall   (target ≤ 1.50×: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
+      ...(cpuRatio === null ? [] : [`CPU time        ${cpuRatio.toFixed(2)}× sha256sum's (spread over ${availableParallelism()} cores; shows the work when the machine is busy)`]),
       `peak RSS        ${rssMb === null ? 'not measurable here' : `${rssMb.toFixed(0)} MB   (target ≤ 300 MB: ${rssMb <= 300 ? 'met' : 'NOT met'})`}`,
       '',
     ].join('\n'),
