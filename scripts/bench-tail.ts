@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const begun = new Set<string>();
   let batches = 0;
   let sinkMs = 0;
+  let sinkMaxMs = 0;
 
   const tail: LogTail = new LogTail({
     dir,
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       begun.add(batch.file);
       const now = Date.now();
       sinkMs += now - sinkStarted;
+      sinkMaxMs = Math.max(sinkMaxMs, now - sinkStarted);
       for (const entry of batch.entries) {
         const key = `${entry.source.file}:${entry.source.line}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
   const lines = [
     `written ${written} entries in ${writeSeconds.toFixed(1)} s (${(written / writeSeconds).toFixed(0)}/s); lines on disk ${onDisk}; files ${readdirSync(dir).filter((n) => n.endsWith('.jsonl')).join(', ')}`,
     `indexed ${indexed} (index holds ${stored.total}); lost ${lost} (target 0); duplicated ${duplicates} (target 0); critical findings ${criticalFindings}; live alerts ${alerts}`,
-    `${batches} batches (${(indexed / Math.max(1, batches)).toFixed(0)} entries each), ${(sinkMs / 1000).toFixed(1)} s of them waiting for the database worker`,
+    `${batches} batches (${(indexed / Math.max(1, batches)).toFixed(0)} entries each), ${(sinkMs / 1000).toFixed(1)} s of them waiting for the database worker (longest ${sinkMaxMs} ms)`,
     `write-to-indexed latency: median ${median} ms, p95 ${p95} ms, p99 ${p99} ms, max ${latencies[latencies.length - 1]} ms`,
     `p95 / target (1000 ms): ${(p95 / 1000).toFixed(2)} ${p95 <= 1000 ? '✓' : '✗'}; lost+duplicated: ${lost + duplicates === 0 ? '0 ✓' : `${lost + duplicates} ✗`}`,
   ];

@@ -135,4 +135,37 @@ describe('LogTail', () => {
     expect(notes?.message).toContain('notes.log is not followed');
     expect(recorder.entries).toHaveLength(14);
   });
+  it('after a file is cut short and written again, reports the cut and reads the new lines as new', async () => {
+    const dir = tempDir('rewrite');
+    const recorder = new Recorder();
+    await tailOf(dir, tempDir('state'), recorder);
+    await runWriter(dir, [{ append: { day: '2026-03-15', count: 6, startMs: at('2026-03-15T10:00:00Z') } }]);
+    await recorder.until(() => recorder.entries.length >= 6, '6 entries');
+    const path = join(dir, 'audit-2026-03-15.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    // Cut after line 2 and let a writer go on at once (copytruncate-style).
+    writeFileSync(path, lines.slice(0, 2).join('\n') + '\n');
+    await runWriter(dir, [{ append: { day: '2026-03-15', count: 3, startMs: at('2026-03-15T11:00:00Z') } }]);
+    await recorder.until(() => recorder.alerts.some((a) => a.title === 'Evidence file cut short') && recorder.entries.length >= 9, 'the cut and the new lines');
+    expect(recorder.alerts.find((a) => a.title === 'Evidence file cut short')?.explanation).toContain('below the');
+    expect(recorder.entries.slice(6).map((e) => e.source.line)).toEqual([3, 4, 5]);
+    expect(recorder.entries.slice(6).every((e) => e.timeRaw?.startsWith('2026-03-15T11:00'))).toBe(true);
+  });
+
+  it('follows a folder by polling (network shares)', async () => {
+    const dir = tempDir('poll');
+    const recorder = new Recorder();
+    const tail = await startTail({ dir, stateDir: tempDir('state'), polling: true }, recorder);
+    running.push(tail);
+    expect(tail.status().polling).toBe(true);
+    await runWriter(dir, [
+      { append: { day: '2026-03-16', count: 3, startMs: at('2026-03-16T10:00:00Z') } },
+      { partial: { day: '2026-03-16', count: 1, startMs: at('2026-03-16T10:05:00Z'), pauseMs: 800 } },
+      { append: { day: '2026-03-17', count: 2, startMs: at('2026-03-17T10:00:00Z') } },
+    ]);
+    await recorder.until(() => recorder.entries.length >= 6, '6 entries');
+    expect(new Set(lineKeys(recorder.entries)).size).toBe(6);
+    expect(recorder.findings.filter((f) => f.severity === 'critical')).toEqual([]);
+  });
 });
+

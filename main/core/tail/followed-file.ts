@@ -254,12 +254,15 @@ export class FollowedFile {
     const lines = splitter.push(bytes.subarray(0, limit));
     const changed: number[] = [];
     let compared = 0;
+    /** Physical line number of the last line of the unchanged beginning. */
+    let intactThrough = 0;
     for (const raw of lines) {
       const i = compared++;
       if (i >= this.index.size) break;
       const hash = createHash('sha256').update(raw.bytes).digest().subarray(0, 8);
       const before = this.index.at(i);
       if (!this.index.matches(i, raw.byteOffset, raw.byteLength, hash)) changed.push(before?.line ?? raw.line);
+      else if (changed.length === 0) intactThrough = raw.line;
     }
     // Verified lines that are no longer there (or were cut through).
     const removed: number[] = [];
@@ -296,8 +299,9 @@ export class FollowedFile {
     if (why === 'changed-while-away') detail = `While Custos was not watching, ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
     if (affected.length === 0 && findings.length === 0) findings.push(makeFinding('file-changed', this.path, null, detail));
     this.criticalFindings += findings.length;
-    // Re-base on the file as it is now: keep following from the same physical line where possible.
-    const { offset, lines: lineCount } = alignedOffset(bytes, oldLines);
+    // Re-base on the file as it is now. Lines changed in place are reported, not delivered again;
+    // after a cut, whatever follows the unchanged beginning is new writing and is read as new lines.
+    const { offset, lines: lineCount } = alignedOffset(bytes, bytes.length < oldOffset ? intactThrough : oldLines);
     this.rebase(bytes.subarray(0, offset), lineCount);
     this.state = kind === 'truncated' ? 'truncated' : 'changed';
     this.message = `${detail} The entries already verified are kept and marked; new lines are still followed.`;

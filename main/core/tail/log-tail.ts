@@ -4,7 +4,7 @@
  * to bytes it already verified. Each complete line is verified and delivered once; where it
  * stopped is saved in Custos's data folder so a restart resumes after the last delivered line.
  *
- * Watcher events (chokidar, or its polling mode for network shares) only say "look now"; every
+ * Watcher events (fs.watch on the folder, or chokidar polling for network shares) only say "look now"; every
  * look re-lists the folder, re-stats each file and reads from the stored offset, and a periodic
  * sweep does the same in case an event was missed.
  *
@@ -16,7 +16,8 @@ import { randomUUID, createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { watch as fsWatch } from 'node:fs';
+import { watch } from 'chokidar';
 import type { Finding } from '../../../shared/findings.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { TailAlert, TailFileStatus, TailState, TailStatus } from '../../../shared/tail.js';
@@ -104,7 +105,7 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   private readonly normalizers = new Map<FormatId, Normalizer>();
   private readonly analyses: LiveAnalyses | null;
   private readonly stateDir: string | null;
-  private watcher: FSWatcher | null = null;
+  private watcher: { close(): Promise<void> } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -253,13 +254,30 @@ export class LogTail extends EventEmitter<LogTailEvents> {
     }
   }
 
+  /**
+   * Local folders: the operating system's change events on the folder (inotify, FSEvents,
+   * ReadDirectoryChangesW via fs.watch) report appends to the files in it at once. Network shares
+   * send no events: chokidar polls each file there. Either way the sweep looks every second too.
+   */
   private startWatcher(): void {
     if (this.watcher || this.stopped) return;
     try {
-      const polling = this.options.polling === true;
-      this.watcher = watch(this.dir, { depth: 0, ignoreInitial: true, usePolling: polling, interval: 200, binaryInterval: 200, ignorePermissionErrors: true });
-      this.watcher.on('all', () => this.schedule());
-      this.watcher.on('error', () => this.schedule());
+      if (this.options.polling === true) {
+        const poller = watch(this.dir, { depth: 0, ignoreInitial: true, usePolling: true, interval: 200, binaryInterval: 200, ignorePermissionErrors: true });
+        poller.on('all', () => this.schedule());
+        poller.on('error', () => this.schedule());
+        this.watcher = { close: () => poller.close() };
+      } else {
+        const watcher = fsWatch(this.dir, { persistent: true }, () => this.schedule());
+        watcher.on('error', () => {
+          // The folder went away (or the watch broke): the sweep notices and watches again.
+          watcher.close();
+          if (this.watcher?.close === closeWatcher) this.watcher = null;
+          this.schedule();
+        });
+        const closeWatcher = async (): Promise<void> => watcher.close();
+        this.watcher = { close: closeWatcher };
+      }
     } catch {
       this.watcher = null; // the sweep still looks every second
     }
