@@ -23,6 +23,12 @@ function patternFor(key: string): Buffer {
   return pattern;
 }
 
+/** A byte loop: cheaper than a native compare call for a short pattern. */
+function startsAt(bytes: Buffer, pattern: Buffer, at: number): boolean {
+  for (let k = 0; k < pattern.length; k++) if (bytes[at + k] !== pattern[k]) return false;
+  return true;
+}
+
 /** End (exclusive) of the JSON string starting at `start` (a quote), or -1. */
 function stringEnd(bytes: Buffer, start: number): number {
   for (let i = start + 1; i < bytes.length; i++) {
@@ -58,7 +64,7 @@ function closesTopLevel(bytes: Buffer, from: number): boolean {
 export function canonicalTopLevelString(canonical: Buffer, key: string): string | null | typeof UNSURE {
   const pattern = patternFor(key);
   // The common case for early-sorting keys: the object's first member.
-  let at = canonical.length > pattern.length + 1 && canonical[0] === 0x7b && canonical.compare(pattern, 0, pattern.length, 1, 1 + pattern.length) === 0 ? 1 : -1;
+  let at = canonical.length > pattern.length + 1 && canonical[0] === 0x7b && startsAt(canonical, pattern, 1) ? 1 : -1;
   const first = at === 1;
   if (!first) {
     at = canonical.lastIndexOf(pattern);

@@ -14,9 +14,9 @@ import { canonicalWithout } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
-import { timestampMs } from '../time/parse-timestamp.js';
 import { canonicalTopLevelString, UNSURE } from './canonical-fields.js';
 import { ChainVerifier, type FirstLinkRule, type LinkRecord } from './chain-verifier.js';
+import { TimestampCache } from './timestamp-cache.js';
 
 export interface TimePoint {
   ms: number;
@@ -102,6 +102,7 @@ export class FileVerifier {
   private readonly seenFields = new Set<string>();
   private trackFields = true;
   private fast = false;
+  private readonly times = new TimestampCache();
   private wholeEntryPythonHash = false;
   private entries = 0;
   private lines = 0;
@@ -290,7 +291,7 @@ export class FileVerifier {
   }
 
   private checkTimeValue(raw: PyValue | undefined, line: number, findings: Finding[]): void {
-    const ms = timestampMs(raw);
+    const ms = this.times.ms(raw);
     if (ms === null) return; // the normalizer reports unusable timestamps (bad-timestamp)
     const point: TimePoint = { ms, raw: typeof raw === 'string' ? raw : String(raw), line };
     if (this.lastTime && ms < this.lastTime.ms) {
