@@ -15,7 +15,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { watch as fsWatch } from 'node:fs';
 import { watch } from 'chokidar';
 import type { Finding } from '../../../shared/findings.js';
@@ -122,6 +122,7 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   private statusTimer: NodeJS.Timeout | null = null;
   private readonly nextVerify = new Map<string, number>();
   private dirty = false;
+  private dirIno: number | null = null;
 
   constructor(options: LogTailOptions) {
     super();
@@ -232,9 +233,16 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   private async listFolder(): Promise<Set<string> | null> {
     try {
       const names = new Set(await readdir(this.dir));
-      if (this.state === 'folder-missing') {
+      const { ino } = await stat(this.dir);
+      const recreated = this.dirIno !== null && ino !== this.dirIno;
+      this.dirIno = ino;
+      if (this.state === 'folder-missing' || recreated) {
         this.state = 'watching';
-        this.stateMessage = `The folder ${this.dir} is back; watching it again.`;
+        this.stateMessage = `The folder ${this.dir} ${recreated ? 'was deleted and created again' : 'is back'}; watching it again.`;
+        // A watch on the old folder hears nothing from the new one.
+        const old = this.watcher;
+        this.watcher = null;
+        await old?.close().catch(() => undefined);
         this.startWatcher();
       }
       return names;
@@ -586,9 +594,4 @@ export class LogTail extends EventEmitter<LogTailEvents> {
     this.lastStatusAt = Date.now();
     this.emit('status', status);
   }
-}
-
-/** The name a file is reported under in plain messages. */
-export function displayName(path: string): string {
-  return basename(path);
 }
