@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events } from '../../shared/contract.js';
@@ -64,8 +64,15 @@ describe('tail channels', () => {
     const file = summary.ok ? summary.value.files.find((f) => f.path.endsWith('audit-2026-03-09.jsonl')) : undefined;
     expect(file).toMatchObject({ entries: 15, format: 'chained', chain: { status: 'intact' } });
 
-    // Tamper with line 2: the finding marks it in the index and the file's chain is no longer intact.
+    // The file keeps growing (here: the start of a line not yet complete): the detail view still trusts what was indexed.
     const path = join(dir, 'audit-2026-03-09.jsonl');
+    appendFileSync(path, '   ');
+    const firstRow = await backend.invoke('entries.query', { filter: {}, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 1 });
+    const detail = await backend.invoke('entries.detail', { id: firstRow.ok ? (firstRow.value.rows[0]?.id ?? 0) : 0 });
+    expect(detail.ok && detail.value).toMatchObject({ unchanged: true });
+    expect(detail.ok && detail.value.problem).toBeUndefined();
+
+    // Tamper with line 2: the finding marks it in the index and the file's chain is no longer intact.
     const lines = readFileSync(path, 'utf8').split('\n');
     lines[1] = (lines[1] as string).replace('"success": true', '"success": 1234');
     writeFileSync(path, lines.join('\n'));

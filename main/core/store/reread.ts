@@ -11,6 +11,7 @@ import type { Database } from 'sql.js';
 import type { EntryDetail, EntryRow, FindingContext } from '../../../shared/query.js';
 import { FINDING_SEVERITY } from '../../../shared/findings.js';
 import { entryRow, findingById, nearestEntryAtOrBefore, storedFile, type StoredFile } from './queries.js';
+import { checkTailFileUnchanged, isTailFile } from '../tail/live-files.js';
 import { insertFindings } from './writer.js';
 
 export interface FileCheck {
@@ -101,7 +102,8 @@ export async function rereadEntries(db: Database, rows: readonly EntryRow[]): Pr
       for (const row of fileRows) results.set(row.id, { row, raw: '', check: { unchanged: false, problem: 'The file is no longer open.' } });
       continue;
     }
-    const fileCheck = await checkFileUnchanged(file);
+    // A file a live tail feeds keeps growing; only a shorter file (or a changed line) is a change.
+    const fileCheck = isTailFile(db, fileId) ? await checkTailFileUnchanged(file) : await checkFileUnchanged(file);
     if (!fileCheck.unchanged) recordFileChanged(db, file, fileCheck.problem ?? `${file.path} changed since it was indexed.`);
     let buffers: Buffer[] = [];
     let readProblem: string | undefined;

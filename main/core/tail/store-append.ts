@@ -10,6 +10,7 @@ import type { Finding } from '../../../shared/findings.js';
 import type { FormatId } from '../../../shared/formats.js';
 import type { Verdict } from '../../../shared/verification.js';
 import { beginFile, EntryWriter, insertFindings, insertScan, updateScanVerdict } from '../store/writer.js';
+import { markTailFile } from './live-files.js';
 
 /** One batch of one file, as the worker receives it. */
 export interface TailAppendRequest {
@@ -57,6 +58,7 @@ export class TailIndex {
     if (fileId === undefined || request.begin || !this.fileExists(fileId)) {
       fileId = beginFile(db, request.file, { gzip: false, mtimeMs: request.mtimeMs, size: request.verifiedBytes, mapping: null });
       db.run('UPDATE files SET scan_id = ? WHERE id = ?', [scanId, fileId]);
+      markTailFile(db, fileId);
       this.files.set(key, fileId);
       this.counts.set(fileId, { entries: 0, minMs: null, maxMs: null, critical: 0 });
     }
