@@ -146,3 +146,20 @@ describe('custos retention and legal-hold', () => {
     expect(readFileSync(path, 'utf8')).toBe(original.replace('Counsel Office', 'Counsel Offise'));
   });
 });
+
+describe('custos alert-rules and retention-policy', () => {
+  it('puts a valid file in force as the next revision and rejects a bad one naming the field', () => {
+    const good = join(dataDir, 'policy-good.json');
+    writeFileSync(good, JSON.stringify({ schemaVersion: 1, categories: [{ id: 'clinical', label: 'Clinical', retentionDays: 3650, tools: ['access_patient_record'] }], catchAll: { id: 'general', label: 'General', retentionDays: 400 } }));
+    const set = custos(['retention-policy', 'set', good]);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toContain('revision 1');
+    const bad = join(dataDir, 'policy-bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, categories: [{ id: 'clinical', label: 'Clinical', retentionDays: -1, tools: ['x'] }], catchAll: { id: 'general', label: 'General', retentionDays: 400 } }));
+    const rejected = custos(['retention-policy', 'set', bad]);
+    expect(rejected.status).toBe(2);
+    expect(rejected.stderr).toContain('categories[0].retentionDays');
+    const shown = JSON.parse(custos(['retention-policy', 'show']).stdout) as { revision: number; catchAll: { retentionDays: number } };
+    expect(shown).toMatchObject({ revision: 1, catchAll: { retentionDays: 400 } });
+  });
+});
