@@ -1,8 +1,13 @@
 /**
  * The analyses of one open session, for the backend: it holds the analysis data of the open
- * archives (fed by an AnalysisCollector during open), the evidence journal and the two settings
- * files, and answers every `AnalysisChannels` request. Alerts are cached until the data, the rules
- * or the journal change.
+ * archives, the evidence journal and the two settings files, and answers every `AnalysisChannels`
+ * request (shared/analyses.ts). Alerts are cached until the data, the rules or the journal change.
+ *
+ * Feeding it: whoever normalizes the entries of an open (the worker's open pipeline) passes each
+ * NormalizedEntry to an AnalysisCollector (`collector.add(entry)`, ~15% of a read), then calls
+ * `setArchives(mergeAnalysisData(previous, collector.finish()), verification)` for mode "add"
+ * (`collector.finish()` alone for "replace", `withoutFiles(previous, closed)` on close). Without
+ * that hook, `loadForAnalysis(paths)` reads the open files again and returns both arguments.
  */
 import { join } from 'node:path';
 import type {
