@@ -2,9 +2,17 @@ import type { DistinctColumn, EntryDetail, EntryFilter, EntryRow, SortColumn, Ti
 import type { SliceCreator } from './types';
 
 /** Rows per backend page; pages are cached and fetched as the table scrolls. */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 500;
 /** Pages kept in memory; the ones farthest from the viewport are dropped first. */
 export const MAX_CACHED_PAGES = 40;
+/**
+ * Page requests outstanding at once. The worker answers one at a time: a bounded queue means that
+ * after a long jump the rows now on screen are fetched next, not the pages scrolled past.
+ */
+export const MAX_PAGES_IN_FLIGHT = 2;
+/** Pages fetched beyond the viewport: more ahead in the scroll direction than behind. */
+const PREFETCH_AHEAD = 2;
+const PREFETCH_BEHIND = 1;
 export const HISTOGRAM_BUCKETS = 120;
 export const FILTER_COLUMNS = ['user', 'role', 'patient', 'tool', 'purpose'] as const satisfies readonly DistinctColumn[];
 export type FilterColumn = (typeof FILTER_COLUMNS)[number];
@@ -38,7 +46,7 @@ export interface ExplorerSlice {
   setFilter(patch: Partial<EntryFilter>): void;
   clearFilter(): void;
   setSort(column: SortColumn): void;
-  /** Makes sure the pages covering rows [first, last] are loaded or loading. */
+  /** The table shows rows [first, last]: load those pages first, then the ones around them. */
   ensureRows(first: number, last: number): void;
   loadDistinct(): Promise<void>;
   openDetail(id: number): Promise<void>;
@@ -60,7 +68,27 @@ export function cleanFilter(filter: EntryFilter): EntryFilter {
 
 export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) => {
   const inFlight = new Set<number>();
-  let lastRequested = { first: 0, last: PAGE_SIZE };
+  let viewport = { first: 0, last: PAGE_SIZE - 1 };
+  let direction: 1 | -1 = 1;
+
+  /** Requests the most useful missing pages, up to the in-flight limit. */
+  const pump = () => {
+    const { pages, total } = get();
+    if (total === 0) return;
+    const lastRow = total === null ? viewport.last : Math.min(viewport.last, total - 1);
+    const firstPage = Math.floor(Math.max(0, viewport.first) / PAGE_SIZE);
+    const lastPage = Math.floor(Math.max(0, lastRow) / PAGE_SIZE);
+    const maxPage = total === null ? lastPage : Math.floor((total - 1) / PAGE_SIZE);
+    const wanted: number[] = [];
+    for (let page = firstPage; page <= lastPage; page++) wanted.push(page);
+    for (let step = 1; step <= PREFETCH_AHEAD; step++) wanted.push(direction > 0 ? lastPage + step : firstPage - step);
+    for (let step = 1; step <= PREFETCH_BEHIND; step++) wanted.push(direction > 0 ? firstPage - step : lastPage + step);
+    for (const page of wanted) {
+      if (inFlight.size >= MAX_PAGES_IN_FLIGHT) break;
+      if (page < 0 || page > maxPage || pages[page] || inFlight.has(page)) continue;
+      void fetchPage(page);
+    }
+  };
 
   const fetchPage = async (pageIndex: number) => {
     const generation = get().queryGeneration;
@@ -76,11 +104,12 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
     const pages = { ...get().pages, [pageIndex]: result.value.rows };
     const keys = Object.keys(pages).map(Number);
     if (keys.length > MAX_CACHED_PAGES) {
-      const centre = Math.floor((lastRequested.first + lastRequested.last) / 2 / PAGE_SIZE);
+      const centre = Math.floor((viewport.first + viewport.last) / 2 / PAGE_SIZE);
       keys.sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
       for (const key of keys.slice(0, keys.length - MAX_CACHED_PAGES)) delete pages[key];
     }
     set({ pages, total: result.value.total, queryError: null });
+    pump();
   };
 
   const fetchHistogram = async () => {
@@ -94,7 +123,8 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
   const restart = () => {
     inFlight.clear();
     set({ queryGeneration: get().queryGeneration + 1, pages: {}, total: null, queryError: null });
-    lastRequested = { first: 0, last: PAGE_SIZE };
+    viewport = { first: 0, last: PAGE_SIZE - 1 };
+    direction = 1;
     void fetchPage(0);
     void fetchHistogram();
   };
@@ -125,12 +155,9 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
       restart();
     },
     ensureRows(first, last) {
-      lastRequested = { first, last };
-      const { pages, total } = get();
-      const lastRow = total === null ? last : Math.min(last, total - 1);
-      for (let page = Math.floor(Math.max(0, first) / PAGE_SIZE); page <= Math.floor(Math.max(0, lastRow) / PAGE_SIZE); page++) {
-        if (!pages[page] && !inFlight.has(page)) void fetchPage(page);
-      }
+      if (first !== viewport.first) direction = first > viewport.first ? 1 : -1;
+      viewport = { first, last };
+      pump();
     },
     async loadDistinct() {
       const answers = await Promise.all(FILTER_COLUMNS.map((column) => api.invoke('entries.distinct', { column, limit: 1000 })));

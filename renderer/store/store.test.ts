@@ -92,6 +92,37 @@ describe('archives slice', () => {
 });
 
 describe('explorer slice', () => {
+  it('keeps at most two page requests in flight and fetches the rows on screen first after a jump', async () => {
+    const pending: Array<{ offset: number; resolve: () => void }> = [];
+    const listeners = new Map<string, Set<(payload: unknown) => void>>();
+    const api: CustosApi = {
+      host: 'browser',
+      invoke: ((channel: Channel, request: { offset: number; limit: number }) => {
+        if (channel === 'entries.histogram') return Promise.resolve(ok({ bucketMs: 1, buckets: [] }));
+        if (channel !== 'entries.query') return Promise.resolve(ok({ values: [] }));
+        return new Promise((resolve) => pending.push({ offset: request.offset, resolve: () => resolve(ok({ rows: [], total: 1_000_000, offset: request.offset })) }));
+      }) as CustosApi['invoke'],
+      on: (event, listener) => {
+        const set = listeners.get(event) ?? new Set();
+        set.add(listener as (payload: unknown) => void);
+        listeners.set(event, set);
+        return () => set.delete(listener as (payload: unknown) => void);
+      },
+    };
+    const store = createCustosStore(api);
+    store.getState().reloadExplorer();
+    pending.shift()!.resolve();
+    await settle();
+    // Page 0 answered; scrolling far down while two prefetches are pending queues nothing more.
+    expect(pending.map((p) => p.offset)).toEqual([PAGE_SIZE, 2 * PAGE_SIZE]);
+    store.getState().ensureRows(600_000, 600_040);
+    expect(pending).toHaveLength(2);
+    pending.shift()!.resolve();
+    await settle();
+    // The first free slot goes to the page now on screen.
+    expect(pending.map((p) => p.offset).at(-1)).toBe(Math.floor(600_000 / PAGE_SIZE) * PAGE_SIZE);
+  });
+
   it('pages rows from the backend on demand, caches them, and drops stale answers after a filter change', async () => {
     const queries: Array<{ offset: number; patients?: string[] }> = [];
     const { api } = fakeApi({
@@ -110,10 +141,13 @@ describe('explorer slice', () => {
     store.getState().ensureRows(PAGE_SIZE * 10, PAGE_SIZE * 11 - 1);
     await settle();
     expect(queries.filter((query) => query.offset === PAGE_SIZE * 10)).toHaveLength(1);
+    const before = queries.length;
     store.getState().setFilter({ patients: ['P-0042'], users: [] });
     await settle();
-    expect(queries.at(-1)).toEqual({ offset: 0, patients: ['P-0042'] });
-    expect(Object.keys(store.getState().pages)).toEqual(['0']);
+    // The new query starts at the top, and every request since carries the new filter.
+    expect(queries[before]).toEqual({ offset: 0, patients: ['P-0042'] });
+    expect(queries.slice(before).every((query) => query.patients?.[0] === 'P-0042')).toBe(true);
+    expect(store.getState().pages[10]).toBeUndefined();
   });
 
   it('toggles sort direction on the same column', () => {

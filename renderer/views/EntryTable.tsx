@@ -48,8 +48,8 @@ export function EntryTable() {
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    // Fetch a page beyond each edge, so normal scrolling finds its rows already there.
-    ensureRows(Math.max(0, first - PAGE_SIZE), last + PAGE_SIZE);
+    // The store fetches these rows first, then prefetches around them in the scroll direction.
+    ensureRows(first, last);
   }, [first, last, generation, total, ensureRows]);
 
   useEffect(() => {
