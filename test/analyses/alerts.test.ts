@@ -225,3 +225,20 @@ describe('other rules', () => {
     expect(filterAlerts(acked.alerts, { users: ['someone-else'] })).toHaveLength(0);
   });
 });
+
+describe('alert identity', () => {
+  it('keeps the id of a burst while the episode grows, so its acknowledgement stays attached', () => {
+    const ten = series(10, WEEKDAY_NOON, MIN);
+    const twelve = [...ten, ...series(2, '2026-07-15T12:10:00.000Z', MIN, { firstLine: 11 })];
+    const before = run(ten).alerts.find((a) => a.rule === 'burst');
+    const after = run(twelve).alerts.find((a) => a.rule === 'burst');
+    expect(after?.evidenceCount).toBe(12);
+    expect(after?.id).toBe(before?.id);
+  });
+
+  it('gives two PII alerts that start on the same line different ids', () => {
+    const alerts = only([entry({ line: 3, at: WEEKDAY_NOON, argsText: '{"name": "Ada Lovelace", "patient_name": "Alan Turing"}' })], 'pii-in-clear');
+    expect(alerts).toHaveLength(2);
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(2);
+  });
+});

@@ -28,9 +28,16 @@ export interface AlertContext {
   journal: JournalStatus;
 }
 
+/**
+ * Stable across runs and while an episode grows (more accesses appended by a live tail keep its
+ * subject and first evidence line), so an acknowledgement stays attached to its alert.
+ */
 function alertId(draft: DraftAlert): string {
   const first = draft.evidence[0];
-  const key = [draft.rule, draft.user ?? '', draft.patient ?? '', draft.fromMs ?? '', draft.toMs ?? '', first ? `${first.file}:${first.line}` : '', String(draft.metrics.kind ?? '')].join('\u0000');
+  const m = draft.metrics;
+  const key = [draft.rule, draft.user ?? '', draft.patient ?? '', first ? `${first.file}:${first.line}` : '', m.kind, m.field, m.where, m.role, m.tool, m.day, m.run]
+    .map((part) => String(part ?? ''))
+    .join('\u0000');
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
