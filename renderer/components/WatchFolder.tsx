@@ -94,7 +94,8 @@ function TailCard({ tail }: { tail: TailStatus }) {
           {tail.dir}
         </code>
         <span className="muted">
-          {formatCount(tail.entries)} new entries · {formatCount(tail.alerts)} alerts{tail.polling ? ' · polling' : ''}
+          {formatCount(tail.entries)} new {tail.entries === 1 ? 'entry' : 'entries'} · {formatCount(tail.alerts)} {tail.alerts === 1 ? 'alert' : 'alerts'}
+          {tail.polling ? ' · polling' : ''}
           {tail.resumed ? ' · resumed' : ''}
         </span>
         <button className="button" onClick={() => void stopTail(tail.tailId)}>

@@ -288,8 +288,8 @@ export class FollowedFile {
       kind = why === 'changed-while-away' ? why : 'truncated';
       detail =
         `${this.name} shrank to ${bytes.length} bytes, below the ${oldOffset} bytes Custos had verified` +
-        (removed.length > 0 ? `: ${plural(removed.length, 'verified line')} ${describeLines(removed)} ${removed.length === 1 ? 'is' : 'are'} gone` : '') +
-        (changedOnly.length > 0 ? `, and ${plural(changedOnly.length, 'line')} ${describeLines(changedOnly)} changed` : '') +
+        (removed.length > 0 ? `: ${plural(removed.length, 'verified line')} (${describeLines(removed)}) ${removed.length === 1 ? 'is' : 'are'} gone` : '') +
+        (changedOnly.length > 0 ? `, and ${plural(changedOnly.length, 'line')} (${describeLines(changedOnly)}) changed` : '') +
         '.';
     } else if (affected.length > 0) {
       detail = `${plural(affected.length, 'already-verified line')} of ${this.name} changed: ${describeLines(affected)}.`;
