@@ -109,6 +109,31 @@ describe.skipIf(unavailable !== null)('workbench in Chromium against npm run ser
     await expect.poll(() => drawer.count()).toBe(0);
   });
 
+  it('zooms the time filter by dragging across the histogram', { timeout: 120_000 }, async () => {
+    await page.getByRole('tab', { name: /Explorer/ }).click();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    const totalText = page.getByTestId('explorer-total');
+    const shownTotal = async () => {
+      const match = /^([\d,]+) matching entries$/.exec((await totalText.textContent()) ?? '');
+      return match ? Number(match[1]!.replace(/,/g, '')) : Number.NaN;
+    };
+    await expect.poll(shownTotal, { timeout: 30_000 }).toBeGreaterThan(0);
+    const unfiltered = await shownTotal();
+    const plot = page.locator('.histogram-chart .u-over');
+    await plot.waitFor({ timeout: 30_000 });
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByLabel('From (UTC)').inputValue(), { timeout: 15_000 }).not.toBe('');
+    expect(await page.getByLabel('To (UTC)').inputValue()).not.toBe('');
+    await expect.poll(async () => { const shown = await shownTotal(); return shown > 0 && shown < unfiltered; }, { timeout: 30_000 }).toBe(true);
+    await page.screenshot({ path: join(RESULTS_DIR, 'e2e-explorer-zoomed.png') });
+    await page.getByRole('button', { name: 'Reset time range' }).click();
+    await expect.poll(shownTotal, { timeout: 30_000 }).toBe(unfiltered);
+  });
+
   it('reports a path that does not exist and keeps the other archives open', { timeout: 120_000 }, async () => {
     await page.getByRole('tab', { name: /Archives/ }).click();
     const before = await page.getByTestId('archive-row').count();
