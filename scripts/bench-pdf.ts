@@ -98,8 +98,8 @@ async function child(rows: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custos-bench-pdf-'));
   const path = join(dir, 'report.pdf');
   const started = performance.now();
-  const { document } = buildAccessReportPdf(report, { organization: 'Klinik Nord', generatedBy: 'bench', generatedAt: new Date(), scope: ['/archive'], verification });
-  const written = await writeReport(path, document, { identity, reason: 'Benchmark', location: 'here', signedAt: new Date() });
+  const provenance = { organization: 'Klinik Nord', generatedBy: 'bench', generatedAt: new Date(), scope: ['/archive'], verification };
+  const written = await writeReport(path, (layout) => buildAccessReportPdf(report, provenance, layout).document, { identity, reason: 'Benchmark', location: 'here', signedAt: new Date() });
   const ms = performance.now() - started;
   const pages = (readFileSync(path).toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length;
   rmSync(dir, { recursive: true, force: true });

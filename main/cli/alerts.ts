@@ -86,7 +86,7 @@ async function runAlerts(paths: string[], options: AlertsOptions): Promise<numbe
   const shown = { ...report, alerts: filterAlerts(report.alerts, filter) };
   if (options.json) printJson(shown);
   else process.stdout.write(renderAlerts(shown) + '\n');
-  await pdf?.write((provenance) => buildAlertsPdf(shown, provenance), paths, loaded.verification);
+  await pdf?.write((provenance, layout) => buildAlertsPdf(shown, provenance, layout), paths, loaded.verification);
   return shown.alerts.some((a) => a.status === 'open') ? 1 : 0;
 }
 

@@ -65,7 +65,7 @@ async function runBtg(paths: string[], options: BtgOptions): Promise<number> {
   const shown = options.pending ? { ...overview, events: overview.events.filter((e) => e.status === 'pending') } : overview;
   if (options.json) printJson(shown);
   else process.stdout.write(renderBtg(shown) + '\n');
-  await pdf?.write((provenance) => buildBtgPdf(shown, provenance), paths, loaded.verification);
+  await pdf?.write((provenance, layout) => buildBtgPdf(shown, provenance, layout), paths, loaded.verification);
   return overview.overdue > 0 ? 1 : 0;
 }
 

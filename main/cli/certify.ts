@@ -68,8 +68,8 @@ async function runCertify(paths: string[], options: CertifyOptions): Promise<num
     return 2;
   }
   refuseEvidencePath(options.pdf, report.files.map((file) => file.path));
-  const { document } = buildIntegrityCertificate({ report, seal, scope: paths, organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt });
-  const written = await writeReport(options.pdf, document, context.signing);
+  const certificate = { report, seal, scope: paths, organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt };
+  const written = await writeReport(options.pdf, (layout) => buildIntegrityCertificate(certificate, layout).document, context.signing);
   process.stdout.write(
     `Wrote ${written.path} (${written.bytes.toLocaleString('en-US')} bytes): ${report.files.length} file(s), integrity ${report.verdict.integrity}, completeness ${report.verdict.completeness}, ${report.findings.length} finding(s).\n${describeSigning(context.signing)}\n`,
   );

@@ -102,7 +102,7 @@ async function runReport(paths: string[], options: ReportOptions): Promise<numbe
   );
   if (options.json) printJson(report);
   else process.stdout.write(renderAccessReport(report) + '\n');
-  await pdf?.write((provenance) => buildAccessReportPdf(report, provenance), paths, loaded.verification);
+  await pdf?.write((provenance, layout) => buildAccessReportPdf(report, provenance, layout), paths, loaded.verification);
   return 0;
 }
 

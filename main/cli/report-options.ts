@@ -1,7 +1,7 @@
 /** Options every PDF-writing command shares: where the PDF goes, who it is for, and how it is signed. */
 import type { Command } from 'commander';
 import type { VerifyReport } from '../../shared/verification.js';
-import type { ReportDocument } from '../core/pdf/report-document.js';
+import type { PageLayout, ReportDocument } from '../core/pdf/report-document.js';
 import type { ReportProvenance } from '../core/pdf/report-parts.js';
 import { readReportSettings } from '../core/pdf/report-settings.js';
 import { writeReport } from '../core/pdf/write-report.js';
@@ -74,7 +74,7 @@ export function addOptionalPdfOptions(command: Command): Command {
 
 export interface PdfExport {
   /** Builds the PDF from the finished analysis and writes it (temporary file, then rename). */
-  write(build: (provenance: ReportProvenance) => { document: ReportDocument }, scope: string[], verification: VerifyReport): Promise<void>;
+  write(build: (provenance: ReportProvenance, layout: PageLayout) => { document: ReportDocument }, scope: string[], verification: VerifyReport): Promise<void>;
 }
 
 /** Call before the analysis: a wrong password or unreadable identity fails before any work is done. */
@@ -88,8 +88,8 @@ export async function preparePdf(options: OptionalPdfOptions, defaultReason: str
   return {
     async write(build, scope, verification) {
       refuseEvidencePath(path, verification.files.map((file) => file.path));
-      const { document } = build({ organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt, scope, verification });
-      const written = await writeReport(path, document, context.signing);
+      const provenance: ReportProvenance = { organization: context.organization, generatedBy: context.generatedBy, generatedAt: context.generatedAt, scope, verification };
+      const written = await writeReport(path, (layout) => build(provenance, layout).document, context.signing);
       // stderr: stdout carries the report itself (or its JSON).
       process.stderr.write(`Wrote ${written.path} (${written.bytes.toLocaleString('en-US')} bytes). ${describeSigning(context.signing)}\n`);
     },

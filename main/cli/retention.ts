@@ -108,7 +108,7 @@ async function runRetention(paths: string[], options: RetentionOptions): Promise
   const review = reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files });
   if (options.json) printJson(review);
   else process.stdout.write(renderRetention(review) + '\n');
-  await pdf?.write((provenance) => buildRetentionPdf(review, provenance), paths, loaded.verification);
+  await pdf?.write((provenance, layout) => buildRetentionPdf(review, provenance, layout), paths, loaded.verification);
   return 0;
 }
 

@@ -19,7 +19,7 @@ import { EvidenceJournal } from '../core/journal/journal.js';
 import { buildAccessReportPdf } from '../core/pdf/access-report-pdf.js';
 import { buildAlertsPdf } from '../core/pdf/alerts-pdf.js';
 import { buildBtgPdf } from '../core/pdf/btg-pdf.js';
-import type { ReportDocument } from '../core/pdf/report-document.js';
+import type { PageLayout, ReportDocument } from '../core/pdf/report-document.js';
 import type { ReportProvenance } from '../core/pdf/report-parts.js';
 import { buildRetentionPdf } from '../core/pdf/retention-pdf.js';
 import { buildIntegrityCertificate } from '../core/pdf/integrity-certificate.js';
@@ -125,15 +125,15 @@ export function createReportService(options: { client: DbClient; dataDir: string
           seal = sealed.seal;
         }
         const settings = readReportSettings(options.dataDir);
-        const { document } = buildIntegrityCertificate({
+        const input = {
           report,
           seal,
           scope: paths,
           organization: request.organization ?? settings.organization,
           generatedBy: request.generatedBy ?? settings.author,
           generatedAt,
-        });
-        const written = await writeReport(target, document, signing);
+        };
+        const written = await writeReport(target, (layout) => buildIntegrityCertificate(input, layout).document, signing);
         return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
       },
 
@@ -157,14 +157,15 @@ export function createReportService(options: { client: DbClient; dataDir: string
           scope: paths,
           verification: loaded.verification,
         };
-        let document: ReportDocument;
-        if (request.kind === 'break-the-glass') document = buildBtgPdf(btg, provenance).document;
+        let build: (layout: PageLayout) => ReportDocument;
+        if (request.kind === 'break-the-glass') build = (layout) => buildBtgPdf(btg, provenance, layout).document;
         else if (request.kind === 'retention') {
           const policy = retentionPolicyStore(join(options.dataDir, 'retention-policy.json')).current;
-          document = buildRetentionPdf(reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files }), provenance).document;
+          const review = reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files });
+          build = (layout) => buildRetentionPdf(review, provenance, layout).document;
         } else {
           const alerts = runRules(loaded.data, rules, { asOfMs, findings: loaded.verification.findings, btg, acks: alertAcks(journal.records), journal: journal.status });
-          if (request.kind === 'alerts') document = buildAlertsPdf(alerts, provenance).document;
+          if (request.kind === 'alerts') build = (layout) => buildAlertsPdf(alerts, provenance, layout).document;
           else {
             const report = buildAccessReport(
               loaded.data,
@@ -177,10 +178,10 @@ export function createReportService(options: { client: DbClient; dataDir: string
               },
               { verification: loaded.verification, alerts: alerts.alerts, now: generatedAt },
             );
-            document = buildAccessReportPdf(report, provenance).document;
+            build = (layout) => buildAccessReportPdf(report, provenance, layout).document;
           }
         }
-        const written = await writeReport(target, document, signing);
+        const written = await writeReport(target, build, signing);
         return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
       },
 

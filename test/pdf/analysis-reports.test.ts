@@ -13,7 +13,7 @@ import type { Manifest } from '../../main/core/fixtures/manifest.js';
 import { buildAccessReportPdf } from '../../main/core/pdf/access-report-pdf.js';
 import { buildAlertsPdf } from '../../main/core/pdf/alerts-pdf.js';
 import { buildBtgPdf } from '../../main/core/pdf/btg-pdf.js';
-import { ReportDocument } from '../../main/core/pdf/report-document.js';
+import { ReportDocument, type PageLayout } from '../../main/core/pdf/report-document.js';
 import type { ReportProvenance } from '../../main/core/pdf/report-parts.js';
 import { buildRetentionPdf } from '../../main/core/pdf/retention-pdf.js';
 import { verifyReportFile } from '../../main/core/pdf/verify-report.js';
@@ -37,9 +37,9 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`analysis reports as PDF (needs ${
     provenance = { organization: 'Klinik Nord', generatedBy: 'José Müller', generatedAt: new Date(AS_OF), scope: [dir], verification: loaded.verification };
   });
 
-  async function write(name: string, document: ReportDocument, signed: boolean): Promise<string> {
+  async function write(name: string, build: (layout: PageLayout) => ReportDocument, signed: boolean): Promise<string> {
     const path = join(out, name);
-    await writeReport(path, document, signed ? { identity: identityFor('Anna Novák').identity, reason: name, location: 'Hamburg', signedAt: new Date() } : null);
+    await writeReport(path, build, signed ? { identity: identityFor('Anna Novák').identity, reason: name, location: 'Hamburg', signedAt: new Date() } : null);
     return path;
   }
 
@@ -48,7 +48,7 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`analysis reports as PDF (needs ${
     const patient = burst?.patient ?? '';
     const report = buildAccessReport(loaded.data, { patients: [patient] }, { verification: loaded.verification });
     expect(report.rows.length).toBeGreaterThanOrEqual(burst?.lines.length ?? 1);
-    const path = await write('access.pdf', buildAccessReportPdf(report, provenance).document, true);
+    const path = await write('access.pdf', (layout) => buildAccessReportPdf(report, provenance, layout).document, true);
 
     expect(run('pdfsig', [path]).stdout).toContain('Signature is Valid.');
     expect(run('qpdf', ['--check', path]).code).toBe(0);
@@ -66,7 +66,7 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`analysis reports as PDF (needs ${
 
   it('a patient nobody accessed gets a report that says so', async () => {
     const report = buildAccessReport(loaded.data, { patients: ['P-DOES-NOT-EXIST'] }, { verification: loaded.verification });
-    const path = await write('empty.pdf', buildAccessReportPdf(report, provenance).document, false);
+    const path = await write('empty.pdf', (layout) => buildAccessReportPdf(report, provenance, layout).document, false);
     const text = run('pdftotext', [path, '-']).stdout;
     expect(text).toContain('Accesses (0)');
     expect(text).toContain('No accesses to this patient’s records were found in the archive for the period.');
@@ -79,18 +79,18 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`analysis reports as PDF (needs ${
     const alerts = runRules(loaded.data, rules, { asOfMs: AS_OF, findings: loaded.verification.findings, btg, acks: new Map(), journal: btg.journal });
     const retention = reviewRetention(loaded.data, defaultRetentionPolicy(), { asOfMs: AS_OF, legalHolds: [], files: loaded.verification.files });
 
-    const btgPath = await write('btg.pdf', buildBtgPdf(btg, provenance).document, true);
+    const btgPath = await write('btg.pdf', (layout) => buildBtgPdf(btg, provenance, layout).document, true);
     const btgText = run('pdftotext', [btgPath, '-']).stdout;
     expect(btg.events.length).toBe(manifest.planted.filter((plant) => plant.kind === 'break-the-glass').length);
     expect(btgText).toContain(`Events (${btg.events.length})`);
     for (const event of btg.events) expect(btgText).toContain(`:${event.source.line}`);
 
-    const alertsPath = await write('alerts.pdf', buildAlertsPdf(alerts, provenance).document, true);
+    const alertsPath = await write('alerts.pdf', (layout) => buildAlertsPdf(alerts, provenance, layout).document, true);
     const alertsText = run('pdftotext', [alertsPath, '-']).stdout;
     expect(alertsText).toContain(`Alerts (${alerts.alerts.length})`);
     expect(alertsText).toContain('burst');
 
-    const retentionPath = await write('retention.pdf', buildRetentionPdf(retention, provenance).document, true);
+    const retentionPath = await write('retention.pdf', (layout) => buildRetentionPdf(retention, provenance, layout).document, true);
     const retentionText = run('pdftotext', [retentionPath, '-']).stdout;
     for (const file of retention.files) expect(retentionText).toContain(file.file.split('/').pop() ?? '');
 
@@ -102,27 +102,31 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`analysis reports as PDF (needs ${
   });
 
   it('long tables repeat their header on every page and wrap long cells', async () => {
-    const document = new ReportDocument({
-      organization: 'Klinik Nord',
-      title: 'Table test',
-      subtitle: 'Many rows',
-      query: 'all',
-      period: 'all',
-      generatedAt: new Date(AS_OF),
-      generatedBy: 'test',
-      custosVersion: 'test',
-      subject: 'test',
-    });
     const rows = Array.from({ length: 160 }, (_, index) => ({ index, text: index % 7 === 0 ? 'Σωκράτης Дмитриев '.repeat(6) : `row ${index}` }));
-    document.table(
-      [
-        { header: 'Number', weight: 1, value: (row: (typeof rows)[number]) => String(row.index) },
-        { header: 'Wrapped text', weight: 3, value: (row) => row.text },
-      ],
-      rows,
-      { emptyMessage: '' },
-    );
-    const path = await write('table.pdf', document, false);
+    const build = (layout: PageLayout): ReportDocument => {
+      const header = {
+        organization: 'Klinik Nord',
+        title: 'Table test',
+        subtitle: 'Many rows',
+        query: 'all',
+        period: 'all',
+        generatedAt: new Date(AS_OF),
+        generatedBy: 'test',
+        custosVersion: 'test',
+        subject: 'test',
+      };
+      const document = new ReportDocument(header, layout);
+      document.table(
+        [
+          { header: 'Number', weight: 1, value: (row: (typeof rows)[number]) => String(row.index) },
+          { header: 'Wrapped text', weight: 3, value: (row) => row.text },
+        ],
+        rows,
+        { emptyMessage: '' },
+      );
+      return document;
+    };
+    const path = await write('table.pdf', build, false);
     const pages = Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [path]).stdout)?.[1]);
     expect(pages).toBeGreaterThanOrEqual(3);
     for (let page = 1; page <= pages; page++) {

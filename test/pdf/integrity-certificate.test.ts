@@ -27,9 +27,9 @@ describe.skipIf(PDF_TOOLS_MISSING.length > 0)(`integrity certificate PDF (needs 
     writeSealFile(sealPath, createSeal(await scanArchive([archive.dir]), identity, [archive.dir]));
     const report = await applySeal(await scanArchive([archive.dir]), sealPath);
     evidenceFiles = report.files.length;
-    const { document } = buildIntegrityCertificate({ report, seal: report.seal, scope: [archive.dir], organization: ORGANIZATION, generatedBy: AUTHOR, generatedAt: new Date() });
+    const input = { report, seal: report.seal, scope: [archive.dir], organization: ORGANIZATION, generatedBy: AUTHOR, generatedAt: new Date() };
     pdfPath = join(tempDir('cert'), 'certificate.pdf');
-    await writeReport(pdfPath, document, { identity, reason: 'Integrity certificate', location: 'Αθήνα', signedAt: new Date() });
+    await writeReport(pdfPath, (layout) => buildIntegrityCertificate(input, layout).document, { identity, reason: 'Integrity certificate', location: 'Αθήνα', signedAt: new Date() });
   });
 
   it('pdfsig: the signature is valid, PAdES (ETSI.CAdES.detached), and covers the whole document', () => {

@@ -2,10 +2,10 @@
 import type { AccessReport, AccessRow } from '../../../shared/analyses.js';
 import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
-import { ReportDocument, TONE_COLORS } from './report-document.js';
+import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { evidenceFor, fileVerdictTable, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
-export function buildAccessReportPdf(report: AccessReport, provenance: ReportProvenance): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildAccessReportPdf(report: AccessReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const disclosures = report.query.mode === 'disclosures';
   const title = disclosures ? 'Accounting of disclosures' : 'Patient access report';
   const summary = report.summary;
@@ -27,7 +27,7 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
     custosVersion: CUSTOS_VERSION,
     subject: `${title} for patient ${patients}`,
     keywords: 'patient access report, HIPAA, audit log, Custos',
-  });
+  }, layout);
 
   integritySection(document, provenance.verification, report.banner);
 

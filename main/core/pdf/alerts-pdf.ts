@@ -2,13 +2,13 @@
 import type { Alert, AlertsReport, RuleRunStatus } from '../../../shared/analyses.js';
 import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
-import { ReportDocument, TONE_COLORS } from './report-document.js';
+import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const EVIDENCE_SHOWN = 4;
 
-export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenance): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const title = 'Anomaly summary';
   const alerts = [...report.alerts].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.fromMs ?? 0) - (b.fromMs ?? 0));
   const shorten = pathShortener(alerts.flatMap((alert) => alert.evidence.map((ref) => ref.file)));
@@ -27,7 +27,7 @@ export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenanc
     custosVersion: CUSTOS_VERSION,
     subject: 'Anomaly summary of audit log alerts',
     keywords: 'alerts, anomalies, audit log, Custos',
-  });
+  }, layout);
   integritySection(document, provenance.verification);
 
   document.heading('Rules');

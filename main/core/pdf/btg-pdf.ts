@@ -2,10 +2,10 @@
 import type { BtgEvent, BtgOverview } from '../../../shared/analyses.js';
 import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
-import { ReportDocument, TONE_COLORS } from './report-document.js';
+import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
-export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const title = 'Break-the-glass review log';
   const shorten = pathShortener(overview.events.map((event) => event.source.file));
   const times = overview.events.map((event) => event.timeMs).filter((time): time is number => time !== null);
@@ -23,7 +23,7 @@ export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance)
     custosVersion: CUSTOS_VERSION,
     subject: 'Break-the-glass review log',
     keywords: 'break-the-glass, emergency access, review, audit log, Custos',
-  });
+  }, layout);
   integritySection(document, provenance.verification);
 
   document.heading('Review journal');

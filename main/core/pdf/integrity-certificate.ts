@@ -9,7 +9,7 @@ import type { EvidenceFile, ReportEvidence } from '../../../shared/report.js';
 import type { SealCheckSummary } from '../../../shared/signing.js';
 import type { FileReport, VerifyReport } from '../../../shared/verification.js';
 import { CUSTOS_VERSION } from '../version.js';
-import { ReportDocument, TONE_COLORS, formatUtc, type Tone } from './report-document.js';
+import { ReportDocument, type PageLayout, TONE_COLORS, formatUtc, type Tone } from './report-document.js';
 
 export interface IntegrityCertificateInput {
   report: VerifyReport;
@@ -32,7 +32,7 @@ const SEAL_WORDS: Record<SealCheckSummary['files'][number]['status'], string> = 
   unsealed: 'Not in the seal',
 };
 
-export function buildIntegrityCertificate(input: IntegrityCertificateInput): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildIntegrityCertificate(input: IntegrityCertificateInput, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const { report, seal } = input;
   const root = commonRoot(report.files.map((file) => file.path));
   const shown = (path: string) => (root ? relative(root, path) || basename(path) : path);
@@ -50,7 +50,7 @@ export function buildIntegrityCertificate(input: IntegrityCertificateInput): { d
     custosVersion: CUSTOS_VERSION,
     subject: `Integrity and completeness of ${report.files.length} audit log file(s)`,
     keywords: 'audit log, integrity certificate, hash chain, seal, Custos',
-  });
+  }, layout);
 
   document.heading('Verdict');
   const { integrity, completeness } = report.verdict;

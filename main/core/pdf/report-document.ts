@@ -67,16 +67,36 @@ const COLORS = {
 const MARGIN = { top: 64, bottom: 58, left: 50, right: 50 };
 const CELL_PADDING = { x: 4, y: 3 };
 
+/**
+ * How many pages the finished report has. Reports are laid out twice: a first pass (totalPages
+ * null, output discarded) counts the pages, the second writes "page X of Y" on each page as it
+ * is made. Pages are then flushed as they fill, so memory does not grow with the row count.
+ */
+export interface PageLayout {
+  totalPages: number | null;
+}
+
+type PdfkitInternals = PDFKit.PDFDocument & {
+  _font: unknown;
+  _fontSize: number;
+  _fillColor: [PDFKit.Mixins.ColorValue, number] | undefined;
+  _fontFamilies: Record<string, { layoutCache?: Record<string, unknown> }>;
+};
+
 export class ReportDocument {
   readonly doc: PDFKit.PDFDocument;
   private readonly header: ReportHeader;
+  private readonly totalPages: number | null;
+  private pageCount = 1;
+  private readonly chunks: Buffer[] = [];
 
-  constructor(header: ReportHeader) {
+  constructor(header: ReportHeader, layout: PageLayout = { totalPages: null }) {
     this.header = header;
+    this.totalPages = layout.totalPages;
     this.doc = new PDFDocument({
       size: 'A4',
       margins: MARGIN,
-      bufferPages: true,
+      bufferPages: false,
       autoFirstPage: true,
       pdfVersion: '1.7',
       lang: 'en',
@@ -97,8 +117,22 @@ export class ReportDocument {
     this.doc.registerFont('Mono', fontPath('mono'));
     this.doc.registerFont('Table', fontPath('condensed'));
     this.doc.registerFont('Table-Bold', fontPath('condensedBold'));
+    // The layout pass keeps no output; the final pass collects it (the signer needs the whole file).
+    this.doc.on('data', (chunk: Buffer) => {
+      if (this.totalPages !== null) this.chunks.push(chunk);
+    });
+    this.doc.on('pageAdded', () => {
+      this.pageCount++;
+      this.decorateCurrentPage();
+    });
+    this.decorateCurrentPage();
     this.doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
     this.firstPageHeader();
+  }
+
+  /** Pages made so far (all of them once the content is complete). */
+  get pages(): number {
+    return this.pageCount;
   }
 
   private get contentWidth(): number {
@@ -380,43 +414,47 @@ export class ReportDocument {
     return [MARGIN.left, pageHeight - (top + height), MARGIN.left + width, pageHeight - top];
   }
 
-  /** Running headers and "page X of Y" footers, once the page count is known. Leaves the last page current. */
-  decoratePages(): void {
-    const { doc, header } = this;
-    const range = doc.bufferedPageRange();
-    const total = range.count;
-    for (let index = 0; index < total; index++) {
-      doc.switchToPage(range.start + index);
-      // Writing in the margins must not trigger pdfkit's automatic page break.
-      const savedMargins = { ...doc.page.margins };
-      doc.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
-      const width = doc.page.width - MARGIN.left - MARGIN.right;
-      if (index > 0) {
-        doc.font('Sans').fontSize(8).fillColor(COLORS.muted);
-        doc.text(header.organization, MARGIN.left, 32, { width: width / 2, lineBreak: false, ellipsis: true });
-        doc.text(header.title, MARGIN.left + width / 2, 32, { width: width / 2, align: 'right', lineBreak: false, ellipsis: true });
-        doc.moveTo(MARGIN.left, 46).lineTo(MARGIN.left + width, 46).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
-      }
-      const footerY = doc.page.height - 38;
-      doc.moveTo(MARGIN.left, footerY - 6).lineTo(MARGIN.left + width, footerY - 6).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
-      doc.font('Sans').fontSize(7.5).fillColor(COLORS.muted);
-      doc.text(`${header.title} · generated ${formatUtc(header.generatedAt)} · Custos ${header.custosVersion}`, MARGIN.left, footerY, {
-        width: width * 0.75,
-        lineBreak: false,
-        ellipsis: true,
-      });
-      doc.text(`Page ${index + 1} of ${total}`, MARGIN.left + width * 0.75, footerY, { width: width * 0.25, align: 'right', lineBreak: false });
-      doc.page.margins = savedMargins;
+  /** The running header (after page 1) and the footer of the page just made; the content's font, colour and position are kept. */
+  private decorateCurrentPage(): void {
+    const doc = this.doc as PdfkitInternals;
+    // pdfkit caches the glyph layout of every distinct word for good, and rows are full of unique
+    // words (times, file:line references): start each page with empty caches so memory stays flat.
+    for (const font of Object.values(doc._fontFamilies)) if (font.layoutCache) font.layoutCache = Object.create(null) as Record<string, unknown>;
+    const { header } = this;
+    const index = this.pageCount - 1;
+    const saved = { font: doc._font, size: doc._fontSize, fill: doc._fillColor, x: doc.x, y: doc.y, margins: { ...doc.page.margins } };
+    // Writing in the margins must not trigger pdfkit's automatic page break.
+    doc.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
+    doc.save();
+    const width = doc.page.width - MARGIN.left - MARGIN.right;
+    if (index > 0) {
+      doc.font('Sans').fontSize(8).fillColor(COLORS.muted);
+      doc.text(header.organization, MARGIN.left, 32, { width: width / 2, lineBreak: false, ellipsis: true });
+      doc.text(header.title, MARGIN.left + width / 2, 32, { width: width / 2, align: 'right', lineBreak: false, ellipsis: true });
+      doc.moveTo(MARGIN.left, 46).lineTo(MARGIN.left + width, 46).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
     }
-    doc.switchToPage(range.start + total - 1);
+    const footerY = doc.page.height - 38;
+    doc.moveTo(MARGIN.left, footerY - 6).lineTo(MARGIN.left + width, footerY - 6).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+    doc.font('Sans').fontSize(7.5).fillColor(COLORS.muted);
+    doc.text(`${header.title} · generated ${formatUtc(header.generatedAt)} · Custos ${header.custosVersion}`, MARGIN.left, footerY, {
+      width: width * 0.75,
+      lineBreak: false,
+      ellipsis: true,
+    });
+    doc.text(`Page ${index + 1} of ${this.totalPages ?? '?'}`, MARGIN.left + width * 0.75, footerY, { width: width * 0.25, align: 'right', lineBreak: false });
+    doc.restore();
+    doc.page.margins = saved.margins;
+    doc._font = saved.font;
+    doc._fontSize = saved.size;
+    if (saved.fill) doc.fillColor(saved.fill[0], saved.fill[1]);
+    doc.x = saved.x;
+    doc.y = saved.y;
   }
 
   /** Ends the document and returns its bytes. */
   async toBuffer(): Promise<Buffer> {
-    const chunks: Buffer[] = [];
     const done = new Promise<Buffer>((resolve, reject) => {
-      this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
+      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
       this.doc.on('error', reject);
     });
     this.doc.end();

@@ -2,10 +2,10 @@
 import type { RetentionCategoryReview, RetentionFileReview, RetentionReview } from '../../../shared/analyses.js';
 import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
-import { ReportDocument, TONE_COLORS } from './report-document.js';
+import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, type ReportProvenance } from './report-parts.js';
 
-export function buildRetentionPdf(review: RetentionReview, provenance: ReportProvenance): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildRetentionPdf(review: RetentionReview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const title = 'Retention review';
   const shorten = pathShortener(review.files.map((file) => file.file));
   const eligible = review.files.filter((file) => file.disposalEligible);
@@ -22,7 +22,7 @@ export function buildRetentionPdf(review: RetentionReview, provenance: ReportPro
     custosVersion: CUSTOS_VERSION,
     subject: `Retention review under policy revision ${review.policyRevision}`,
     keywords: 'retention, disposal, legal hold, audit log, Custos',
-  });
+  }, layout);
   integritySection(document, provenance.verification);
 
   document.heading('By category');

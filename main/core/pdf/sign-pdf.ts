@@ -6,7 +6,7 @@ import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
 import { SignPdf, Signer } from '@signpdf/signpdf';
 import { signDetached } from '../signing/cms.js';
 import type { SigningIdentity } from '../signing/identity.js';
-import type { ReportDocument } from './report-document.js';
+import type { PageLayout, ReportDocument } from './report-document.js';
 
 export const PADES_SUBFILTER = 'ETSI.CAdES.detached';
 
@@ -29,14 +29,19 @@ class CadesSigner extends Signer {
 }
 
 /**
- * Finishes the report (signature block, page decorations) and returns its bytes, signed when a
- * signing request is given.
+ * Lays the report out twice (see PageLayout): once to count its pages, then for real, with the
+ * signature block on the last page; returns the bytes, signed when a signing request is given.
  */
-export async function finishReport(report: ReportDocument, signing: SigningRequest | null): Promise<Buffer> {
-  const widgetRect = report.signatureBlock(
-    signing ? { signer: signing.identity.summary, reason: signing.reason, location: signing.location, signedAt: signing.signedAt } : null,
-  );
-  report.decoratePages();
+export async function renderReport(build: (layout: PageLayout) => ReportDocument, signing: SigningRequest | null): Promise<Buffer> {
+  const appearance = signing ? { signer: signing.identity.summary, reason: signing.reason, location: signing.location, signedAt: signing.signedAt } : null;
+  const measuring = build({ totalPages: null });
+  measuring.signatureBlock(appearance);
+  const totalPages = measuring.pages;
+  await measuring.toBuffer();
+
+  const report = build({ totalPages });
+  const widgetRect = report.signatureBlock(appearance);
+  if (report.pages !== totalPages) throw new Error(`The report's layout changed between passes (${totalPages} then ${report.pages} pages).`);
   if (!signing || !widgetRect) return report.toBuffer();
 
   const certificateBytes = [signing.identity.certificate, ...signing.identity.chain].reduce((sum, der) => sum + der.length, 0);
