@@ -96,7 +96,7 @@ describe('patient access report', () => {
     // Treatment (lines a:1, a:2 and the undated b:4) and billing (b:3) are left out.
     expect(report.rows.map((r) => r.purpose)).toEqual(['research', 'emergency']);
     expect(report.summary.excludedAsTreatmentPaymentOperations).toBe(4);
-    expect(report.query.fromMs).toBe(Date.parse('2026-08-01T00:00:00Z') - Math.round(6 * 365.25 * 86_400_000));
+    expect(report.query.fromMs).toBe(Date.parse('2020-08-01T00:00:00Z'));
   });
 
   it('says at the top when a file it draws on is broken or unchained, or completeness is unconfirmed', () => {

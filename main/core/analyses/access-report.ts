@@ -25,7 +25,12 @@ import { LocalClock } from './local-time.js';
 const TREATMENT_PAYMENT_OPERATIONS =
   /^(?:treatment|tx|care|clinical[ _-]?care|patient[ _-]?care|payment|billing|claims?|reimbursement|operations|health[ _-]?care[ _-]?operations|healthcare[ _-]?operations|hco|quality(?:[ _-]?assurance)?|tpo)$/i;
 
-const SIX_YEARS_MS = Math.round(6 * 365.25 * 86_400_000);
+/** The same calendar instant six years earlier (29 February falls back to 1 March). */
+function sixYearsBefore(ms: number): number {
+  const d = new Date(ms);
+  d.setUTCFullYear(d.getUTCFullYear() - 6);
+  return d.getTime();
+}
 
 export function isTreatmentPaymentOperations(purpose: string | null): boolean {
   return purpose !== null && TREATMENT_PAYMENT_OPERATIONS.test(purpose.trim());
@@ -190,7 +195,7 @@ export function assembleAccessReport(selection: PatientSelection, request: Acces
   const disclosures = request.disclosures !== undefined;
   const toMs = request.toMs ?? null;
   // An accounting of disclosures covers the six years before the request (§164.528(a)(3)).
-  const fromMs = request.fromMs ?? (disclosures ? (toMs ?? now.getTime()) - SIX_YEARS_MS : null);
+  const fromMs = request.fromMs ?? (disclosures ? sixYearsBefore(toMs ?? now.getTime()) : null);
 
   const alertsByLine = alertIndex(context.alerts ?? []);
   const rows: AccessRow[] = [];
