@@ -167,5 +167,29 @@ describe('LogTail', () => {
     expect(new Set(lineKeys(recorder.entries)).size).toBe(6);
     expect(recorder.findings.filter((f) => f.severity === 'critical')).toEqual([]);
   });
+  it('names the lines that changed while it was not watching', async () => {
+    const dir = tempDir('away');
+    const state = tempDir('state');
+    const first = new Recorder();
+    const tail = await tailOf(dir, state, first);
+    await runWriter(dir, [{ append: { day: '2026-03-18', count: 6, startMs: at('2026-03-18T10:00:00Z'), patient: 'P1234' } }]);
+    await first.until(() => first.entries.length >= 6, '6 entries');
+    await tail.stop();
+    running.splice(running.indexOf(tail), 1);
+
+    const path = join(dir, 'audit-2026-03-18.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines[3] = (lines[3] as string).replace('"P1234"', '"P4321"');
+    writeFileSync(path, lines.join('\n'));
+
+    const second = new Recorder();
+    await tailOf(dir, state, second);
+    await second.until(() => second.alerts.some((a) => a.title === 'Evidence changed while not watched'), 'the changed-while-away alert');
+    const away = second.alerts.find((a) => a.title === 'Evidence changed while not watched');
+    expect(away?.explanation).toContain('While Custos was not watching');
+    expect(away?.explanation).toContain('fails at line 4');
+    expect(away?.evidence).toEqual([{ file: path, line: 4 }]);
+    expect(second.entries).toEqual([]);
+  });
 });
 

@@ -396,8 +396,23 @@ export class LogTail extends EventEmitter<LogTailEvents> {
       }
       const file = this.newFile(path, info.ino);
       this.files.set(record.name, file);
-      const change = await file.replayTo({ offset: record.offset, prefixSha256: record.prefixSha256, lastHash: record.lastHash }, (batch) => this.deliver(file, batch), this.options.partialLineWarnMs ?? 5000);
-      if (change) await this.reportChange(file, change);
+      const failing: number[] = [];
+      const change = await file.replayTo(
+        { offset: record.offset, prefixSha256: record.prefixSha256, lastHash: record.lastHash },
+        (batch) => {
+          for (const f of batch.findings) if (f.severity === 'critical' && f.line !== null) failing.push(f.line);
+          return this.deliver(file, batch);
+        },
+        this.options.partialLineWarnMs ?? 5000,
+      );
+      if (change) {
+        // The chain, re-verified on the bytes as they are now, names the lines that no longer hold.
+        if (failing.length > 0) {
+          change.lines = failing.slice(0, 1000);
+          change.detail += ` Verifying them again now fails at line${failing.length === 1 ? '' : 's'} ${failing.slice(0, 10).join(', ')}${failing.length > 10 ? ` and ${failing.length - 10} more` : ''}.`;
+        }
+        await this.reportChange(file, change);
+      }
     }
   }
 
