@@ -191,6 +191,13 @@ describe('re-reading from disk', () => {
 describe('files in the index', () => {
   it('re-indexing a file replaces its entries instead of duplicating them', async () => {
     const local = await indexFiles([fileA]);
+    const count = () => queryEntries(local, { filter: { users: ['dr_smith'] }, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 1 }).total;
+    expect(count()).toBe(2);
+    await indexFiles([fileB], local);
+    // Counts are remembered per filter, never past a change to the index.
+    expect(count()).toBe(3);
+    removeFiles(local, [sessionSummary(local).files.find((file) => file.path === fileB.path)!.id]);
+    expect(count()).toBe(2);
     await indexFiles([fileA], local);
     expect(sessionSummary(local).totalEntries).toBe(4);
     expect(sessionSummary(local).files).toHaveLength(1);

@@ -6,7 +6,7 @@ import type { Database } from 'sql.js';
 
 const versions = new WeakMap<Database, number>();
 const caches = new WeakMap<Database, { version: number; answers: Map<string, unknown> }>();
-const MAX_ANSWERS = 64;
+const MAX_ANSWERS = 256;
 
 /** Marks the index as changed: cached answers are no longer true. */
 export function bumpVersion(db: Database): void {

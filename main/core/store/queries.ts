@@ -129,7 +129,8 @@ export function queryEntries(db: Database, query: EntryQuery): Page<EntryRow> {
     query.limit,
     query.offset,
   ]).map((row) => Number(row[0]));
-  const total = Number(selectValue(db, `SELECT count(*) FROM entries e WHERE ${where}`, params) ?? 0);
+  // Scrolling asks for page after page of one filter: count its matches once per index version.
+  const total = cachedAnswer(db, `count ${JSON.stringify(query.filter)}`, () => Number(selectValue(db, `SELECT count(*) FROM entries e WHERE ${where}`, params) ?? 0));
   return { rows: entryRowsByIds(db, ids), total, offset: query.offset };
 }
 
