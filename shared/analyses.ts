@@ -397,6 +397,8 @@ export interface AnalysisChannels {
   'analyses.legalHoldPlace': { request: { scope: LegalHoldScope; by: string; reason: string }; response: LegalHold };
   'analyses.legalHoldRelease': { request: { holdId: string; by: string; reason: string }; response: { released: string } };
   'analyses.journal': { request: Record<string, never>; response: JournalStatus };
+  /** The index id of the entry at an evidence file's line, so evidence links open the entry detail. */
+  'analyses.locateEntry': { request: EvidenceRef; response: { id: number } };
   'settings.retentionPolicy': { request: Record<string, never>; response: SettingsView<RetentionPolicy> };
   'settings.saveRetentionPolicy': { request: { policy: unknown }; response: SettingsSave<RetentionPolicy> };
   'settings.alertRules': { request: Record<string, never>; response: SettingsView<Record<string, unknown>> };

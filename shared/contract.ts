@@ -4,6 +4,7 @@
  * schemas that are type-checked against these types.
  */
 import type { Result } from './result.js';
+import type { AnalysisChannels } from './analyses.js';
 import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from './archive.js';
 import type {
   ConversationView,
@@ -24,7 +25,8 @@ import type { AnalysisPdfRequest, CertifyRequest, FhirExportDone, FhirExportRequ
 import type { CreateIdentityRequest, SealCheckSummary, SealCreated, SignerSummary } from './signing.js';
 import type { Verdict } from './verification.js';
 
-export interface Channels {
+/** The analysis channels (patient report, retention, break-the-glass, alerts, their settings) are in shared/analyses.ts. */
+export interface Channels extends AnalysisChannels {
   'archives.open': { request: OpenRequest; response: { jobId: string } };
   'archives.cancel': { request: { jobId: string }; response: { cancelled: boolean } };
   'archives.close': { request: { fileIds: number[] }; response: SessionSummary };
@@ -107,6 +109,21 @@ export const CHANNELS = [
   'reports.analysisPdf',
   'reports.verify',
   'fhir.export',
+  'analyses.accessReport',
+  'analyses.alerts',
+  'analyses.alertAck',
+  'analyses.btg',
+  'analyses.btgReview',
+  'analyses.retention',
+  'analyses.legalHolds',
+  'analyses.legalHoldPlace',
+  'analyses.legalHoldRelease',
+  'analyses.journal',
+  'analyses.locateEntry',
+  'settings.retentionPolicy',
+  'settings.saveRetentionPolicy',
+  'settings.alertRules',
+  'settings.saveAlertRules',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;

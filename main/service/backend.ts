@@ -16,6 +16,7 @@ import { RecentArchives } from './recent-archives.js';
 import { requestSchemas } from './schemas.js';
 import { createReportService } from './report-service.js';
 import { createTailService } from './tail-service.js';
+import { createAnalysisService } from './analysis-service.js';
 
 export interface BackendOptions {
   /** Where Custos keeps its own records (recent archives); see main/core/data-dir.ts. */
@@ -43,10 +44,11 @@ function defaultDemoDir(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!;
 }
 
+/** The demo's log files and its sub-folders (one per sample archive; the reader walks folders). */
 function demoPaths(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.(jsonl|ndjson|log)(\.gz)?$/iu.test(entry.name))
+    .filter((entry) => (entry.isFile() && /\.(jsonl|ndjson|log)(\.gz)?$/iu.test(entry.name)) || (entry.isDirectory() && !entry.name.startsWith('.')))
     .map((entry) => join(dir, entry.name))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
@@ -96,6 +98,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
   const reportService = createReportService({ client, dataDir: options.dataDir });
+  const analysisService = createAnalysisService({ client, dataDir: options.dataDir });
 
   const openPathsInSession = async (): Promise<Set<string>> => new Set((await client.call('summary', {})).files.map((file) => file.path));
 
@@ -151,6 +154,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
     ...tailService.implementations,
     ...reportService.implementations,
+    ...analysisService.implementations,
   };
 
   async function invoke(channel: string, request: unknown): Promise<Result<unknown>> {

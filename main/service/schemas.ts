@@ -7,6 +7,7 @@ import type { Channel, RequestOf } from '../../shared/contract.js';
 import { FORMAT_IDS } from '../../shared/formats.js';
 import { ANALYSIS_PDF_KINDS } from '../../shared/report.js';
 import { SORTABLE_COLUMNS } from '../../shared/query.js';
+import { ALERT_RULE_IDS, BTG_DECISIONS, IDENTIFIER_KINDS } from '../../shared/analyses.js';
 
 /** Upper bounds that keep one request from asking the worker for everything at once. */
 export const MAX_PAGE = 10_000;
@@ -36,6 +37,56 @@ export const entryFilterSchema = z.strictObject({
   missingAttribution: z.boolean().optional(),
   callRecordsOnly: z.boolean().optional(),
 });
+
+/** An IANA time zone the runtime knows (the report's per-day timeline is cut in it). */
+const timeZone = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a known IANA time zone');
+/** A person's name recorded in the evidence journal with their decision. */
+const actor = z.string().trim().min(1).max(200);
+const journalNote = z.string().max(4000);
+const asOf = z.strictObject({ asOfMs: timeMs.optional() });
+
+export const accessReportRequestSchema = z
+  .strictObject({
+    patients: z.array(z.string().min(1).max(1024)).max(MAX_LIST).optional(),
+    /** Clear identifiers: hashed by the analysis core, never stored or logged. */
+    identifiers: z.array(z.strictObject({ kind: z.enum(IDENTIFIER_KINDS), value: z.string().min(1).max(1024) })).max(20).optional(),
+    fromMs: timeMs.optional(),
+    toMs: timeMs.optional(),
+    disclosures: z.strictObject({ excludeTreatmentPaymentOperations: z.boolean() }).optional(),
+    timeZone: timeZone.optional(),
+  })
+  .refine((request) => (request.patients?.length ?? 0) + (request.identifiers?.length ?? 0) > 0, { message: 'name a patient id or an identifier', path: ['patients'] })
+  .refine((request) => request.fromMs === undefined || request.toMs === undefined || request.fromMs <= request.toMs, { message: 'must not be after toMs', path: ['fromMs'] });
+
+export const alertFilterSchema = z.strictObject({
+  rules: z.array(z.enum(ALERT_RULE_IDS)).max(ALERT_RULE_IDS.length).optional(),
+  severities: z.array(z.enum(['critical', 'warning', 'info'])).max(3).optional(),
+  users: names.optional(),
+  patients: names.optional(),
+  statuses: z.array(z.enum(['open', 'acknowledged', 'dismissed'])).max(3).optional(),
+});
+
+const legalHoldScope = z
+  .strictObject({
+    patient: z.string().min(1).max(1024).optional(),
+    user: z.string().min(1).max(1024).optional(),
+    tool: z.string().min(1).max(1024).optional(),
+    fromMs: timeMs.optional(),
+    toMs: timeMs.optional(),
+  })
+  .refine((scope) => Object.values(scope).some((value) => value !== undefined), { message: 'a legal hold needs a patient, user, tool or date range' })
+  .refine((scope) => scope.fromMs === undefined || scope.toMs === undefined || scope.fromMs <= scope.toMs, { message: 'must not be after toMs', path: ['fromMs'] });
 
 export const requestSchemas = {
   'archives.open': z.strictObject({
@@ -111,4 +162,34 @@ export const requestSchemas = {
   'fhir.export': z.strictObject({ path, bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
     RequestOf<'fhir.export'>
   >,
+  'analyses.accessReport': accessReportRequestSchema satisfies z.ZodType<RequestOf<'analyses.accessReport'>>,
+  'analyses.alerts': z.strictObject({ filter: alertFilterSchema, asOfMs: timeMs.optional() }) satisfies z.ZodType<RequestOf<'analyses.alerts'>>,
+  'analyses.alertAck': z.strictObject({
+    alertId: z.string().min(1).max(500),
+    action: z.enum(['acknowledge', 'dismiss']),
+    by: actor,
+    note: journalNote,
+  }) satisfies z.ZodType<RequestOf<'analyses.alertAck'>>,
+  'analyses.btg': asOf satisfies z.ZodType<RequestOf<'analyses.btg'>>,
+  'analyses.btgReview': z.strictObject({
+    eventKey: z.string().min(1).max(1000),
+    decision: z.enum(BTG_DECISIONS),
+    reviewer: actor,
+    note: journalNote,
+  }) satisfies z.ZodType<RequestOf<'analyses.btgReview'>>,
+  'analyses.retention': asOf satisfies z.ZodType<RequestOf<'analyses.retention'>>,
+  'analyses.legalHolds': empty satisfies z.ZodType<RequestOf<'analyses.legalHolds'>>,
+  'analyses.legalHoldPlace': z.strictObject({ scope: legalHoldScope, by: actor, reason: z.string().trim().min(1).max(4000) }) satisfies z.ZodType<
+    RequestOf<'analyses.legalHoldPlace'>
+  >,
+  'analyses.legalHoldRelease': z.strictObject({ holdId: z.string().min(1).max(200), by: actor, reason: z.string().trim().min(1).max(4000) }) satisfies z.ZodType<
+    RequestOf<'analyses.legalHoldRelease'>
+  >,
+  'analyses.journal': empty satisfies z.ZodType<RequestOf<'analyses.journal'>>,
+  'analyses.locateEntry': z.strictObject({ file: path, line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }) satisfies z.ZodType<RequestOf<'analyses.locateEntry'>>,
+  'settings.retentionPolicy': empty satisfies z.ZodType<RequestOf<'settings.retentionPolicy'>>,
+  /** The policy's own schema (main/core/analyses) checks it and names the bad field. */
+  'settings.saveRetentionPolicy': z.strictObject({ policy: z.unknown() }) satisfies z.ZodType<RequestOf<'settings.saveRetentionPolicy'>>,
+  'settings.alertRules': empty satisfies z.ZodType<RequestOf<'settings.alertRules'>>,
+  'settings.saveAlertRules': z.strictObject({ rules: z.unknown() }) satisfies z.ZodType<RequestOf<'settings.saveAlertRules'>>,
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };
