@@ -1,21 +1,34 @@
 import { useEffect, useRef } from 'react';
 import { useCustos, useCustosStore } from '../store/store';
 import { VIEWS, type ViewId } from '../store/ui';
+import { AlertsView } from '../views/AlertsView';
 import { ArchivesView } from '../views/ArchivesView';
+import { BtgView } from '../views/BtgView';
 import { ExplorerView } from '../views/ExplorerView';
 import { IntegrityView } from '../views/IntegrityView';
+import { PatientReportView } from '../views/PatientReportView';
+import { RetentionView } from '../views/RetentionView';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { TailToasts } from './TailToasts';
 import { useFileDrop } from './useFileDrop';
 
-const VIEW_LABELS: Record<ViewId, string> = { archives: 'Archives', explorer: 'Explorer', integrity: 'Integrity' };
+const VIEW_LABELS: Record<ViewId, string> = {
+  archives: 'Archives',
+  explorer: 'Explorer',
+  integrity: 'Integrity',
+  patients: 'Patient report',
+  alerts: 'Alerts',
+  btg: 'Break-the-glass',
+  retention: 'Retention',
+};
 
 export function App() {
   const store = useCustosStore();
   const view = useCustos((state) => state.view);
   const setView = useCustos((state) => state.setView);
   const findingsTotal = useCustos((state) => state.findingsTotal);
+  const openAlertCount = useCustos((state) => state.openAlertCount);
   const dropping = useFileDrop();
   const started = useRef(false);
   const main = useRef<HTMLElement>(null);
@@ -26,7 +39,7 @@ export function App() {
     void store.getState().initArchives();
   }, [store]);
 
-  // Ctrl/Cmd+1..3 switch views, like tabs in most desktop tools.
+  // Ctrl/Cmd+1..7 switch views, like tabs in most desktop tools.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
@@ -76,6 +89,11 @@ export function App() {
             >
               <span>{VIEW_LABELS[id]}</span>
               {id === 'integrity' && findingsTotal ? <span className="nav-badge" aria-label={`${findingsTotal} findings`}>{findingsTotal}</span> : null}
+              {id === 'alerts' && openAlertCount ? (
+                <span className="nav-badge" aria-label={`${openAlertCount} open alerts`} data-testid="alerts-badge">
+                  {openAlertCount}
+                </span>
+              ) : null}
             </button>
           ))}
         </div>
@@ -85,6 +103,10 @@ export function App() {
         {view === 'archives' && <ArchivesView />}
         {view === 'explorer' && <ExplorerView />}
         {view === 'integrity' && <IntegrityView />}
+        {view === 'patients' && <PatientReportView />}
+        {view === 'alerts' && <AlertsView />}
+        {view === 'btg' && <BtgView />}
+        {view === 'retention' && <RetentionView />}
       </main>
       <StatusBar />
       <TailToasts />

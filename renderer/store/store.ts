@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { CustosApi } from '../../shared/contract';
+import { createAnalysesSlice } from './analyses';
 import { createArchivesSlice } from './archives';
 import { createExplorerSlice } from './explorer';
 import { createIntegritySlice } from './integrity';
@@ -18,9 +19,11 @@ export function createCustosStore(api: CustosApi): CustosStore {
     ...createExplorerSlice(set, get, api),
     ...createIntegritySlice(set, get, api),
     ...createTailSlice(set, get, api),
+    ...createAnalysesSlice(set, get, api),
     sessionChanged() {
       get().reloadExplorer();
       void get().loadFindings();
+      get().analysesSessionChanged();
     },
   }));
   api.on('open.progress', (progress) => store.getState().applyProgress(progress));

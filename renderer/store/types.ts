@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand';
 import type { CustosApi } from '../../shared/contract';
+import type { AnalysesSlice } from './analyses';
 import type { ArchivesSlice } from './archives';
 import type { ExplorerSlice } from './explorer';
 import type { IntegritySlice } from './integrity';
@@ -11,7 +12,7 @@ export interface SessionSlice {
   sessionChanged(): void;
 }
 
-export type CustosState = ArchivesSlice & ExplorerSlice & IntegritySlice & UiSlice & SessionSlice & TailSlice;
+export type CustosState = ArchivesSlice & ExplorerSlice & IntegritySlice & UiSlice & SessionSlice & TailSlice & AnalysesSlice;
 export type CustosStore = StoreApi<CustosState>;
 
 /** zustand's slices pattern: each slice sees the whole store and the backend api. */
