@@ -49,8 +49,9 @@ describe.skipIf(unavailable !== null)('Watch folder in Chromium against npm run 
     await toast.first().waitFor({ timeout: 60_000 });
     expect(await toast.first().textContent()).toContain('P-314');
     await expect.poll(() => panel.locator('.watch-file').first().textContent(), { timeout: 30_000 }).toContain('15 entries');
-    await expect.poll(() => page.locator('.statusbar').textContent(), { timeout: 30_000 }).toContain('1 file open · 15 entries');
-    const row = page.getByTestId('archive-row').filter({ hasText: 'audit-2026-03-20.jsonl' });
+    // The file is in the index with its 15 entries and an intact chain (the Archives table refreshes about once a second).
+    const row = page.getByTestId('archive-row').filter({ hasText: dir });
+    await expect.poll(() => row.locator('td').nth(2).textContent(), { timeout: 30_000 }).toBe('15');
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('Intact');
 
     // Cut the file short: the file's state says so and a critical toast appears.
@@ -58,9 +59,8 @@ describe.skipIf(unavailable !== null)('Watch folder in Chromium against npm run 
     truncateSync(join(dir, 'audit-2026-03-20.jsonl'), 100);
     await page.getByLabel('New alerts').getByRole('alert').filter({ hasText: 'Evidence file cut short' }).first().waitFor({ timeout: 60_000 });
     await expect.poll(() => panel.locator('.watch-file').first().textContent(), { timeout: 30_000 }).toContain('Cut short');
-    // The index marks the file: its chain is no longer intact and the verdict says so.
+    // The index marks the file: its chain is no longer intact.
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('Broken');
-    await expect.poll(() => page.getByTestId('status-integrity').textContent(), { timeout: 30_000 }).toBe('Integrity: Broken');
     await page.screenshot({ path: join(RESULTS_DIR, 'e2e-watch-folder.png') });
     expect(pageErrors).toEqual([]);
   });

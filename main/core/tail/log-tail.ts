@@ -466,8 +466,10 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   }
 
   /** A followed file is no longer in the folder: renamed (same file under another name) or deleted. */
-  private async reportGone(file: FollowedFile, names: Set<string>): Promise<void> {
+  private async reportGone(file: FollowedFile, listed: Set<string>): Promise<void> {
     let renamedTo: string | null = null;
+    // List again: the listing of this look may predate the rename.
+    const names = await readdir(this.dir).then((found) => new Set(found), () => listed);
     for (const name of names) {
       if (this.files.has(name)) continue;
       try {
