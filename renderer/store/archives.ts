@@ -97,7 +97,7 @@ export const createArchivesSlice: SliceCreator<ArchivesSlice> = (set, get, api) 
         get().notify({
           tone: 'error',
           title: 'Opening the demo archive',
-          message: 'The bundled demo archive is not installed (assets/demo is empty).',
+          message: 'No bundled demo archive files were found (assets/demo).',
           hint: 'Open your own archive with a path, or reinstall Custos to restore the demo.',
         });
         return;
