@@ -129,7 +129,7 @@ function ReportBody({ report }: { report: AccessReport }) {
   const broken = report.integrity === 'broken';
   const subject = report.patients.length > 0 ? report.patients.join(', ') : 'no patient found';
   return (
-    <div className="analysis-view" data-testid="access-report">
+    <div className="analysis-body" data-testid="access-report">
       {report.banner.length > 0 && (
         <div className={`panel analysis-banner ${broken ? 'panel--error' : 'analysis-banner--warning'}`} role="alert" data-testid="report-banner">
           <strong>{broken ? 'This report draws on an archive that was altered.' : 'Read this report with care.'}</strong>
