@@ -252,6 +252,7 @@ describe('Explorer view', () => {
       fireEvent.keyDown(window, { key: 'Escape' });
     });
     expect(screen.queryByTestId('detail-drawer')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('entry-scroller'));
   });
 
   it('shows a failed query with a retry instead of a spinner', async () => {

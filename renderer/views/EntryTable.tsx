@@ -52,6 +52,13 @@ export function EntryTable() {
     ensureRows(first, last);
   }, [first, last, generation, total, ensureRows]);
 
+  // When the detail drawer closes, keyboard focus returns to the table it was opened from.
+  const drawerWasOpen = useRef(false);
+  useEffect(() => {
+    if (drawerWasOpen.current && detailId === null) scroller.current?.focus({ preventScroll: true });
+    drawerWasOpen.current = detailId !== null;
+  }, [detailId]);
+
   useEffect(() => {
     setCursor(0);
     if (scroller.current) scroller.current.scrollTop = 0;
