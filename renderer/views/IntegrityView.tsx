@@ -130,6 +130,14 @@ function FindingDetail({ finding }: { finding: FindingRow }) {
   const loading = useCustos((state) => state.contextLoading);
   const error = useCustos((state) => state.contextError);
   const select = useCustos((state) => state.selectFinding);
+  const setFilter = useCustos((state) => state.setFilter);
+  const setView = useCustos((state) => state.setView);
+  const fileId = finding.fileId;
+  const exploreFile = () => {
+    if (fileId === null) return;
+    setFilter({ fileIds: [fileId] });
+    setView('explorer');
+  };
 
   return (
     <article className="finding-detail-panel" aria-label="Finding detail" data-testid="finding-detail">
@@ -164,6 +172,13 @@ function FindingDetail({ finding }: { finding: FindingRow }) {
           </>
         )}
       </dl>
+      {fileId !== null && (
+        <p>
+          <button className="button button--small" onClick={exploreFile}>
+            Explore this file's entries
+          </button>
+        </p>
+      )}
       {finding.line !== null && (
         <>
           <h3>The line and its neighbours (re-read from disk)</h3>
