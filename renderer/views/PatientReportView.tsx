@@ -265,7 +265,10 @@ function Timeline({ days, timeZone }: { days: TimelineDay[]; timeZone: string })
     const btg = days.map((day) => (day.breakGlass > 0 ? day.breakGlass : null));
     const axis = cssColor(element, '--text-muted', '#888');
     const grid = cssColor(element, '--border', '#333');
-    const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
+    // Each bar covers its whole day: it starts at midnight and the axis ticks are whole days.
+    const bars = uPlot.paths.bars!({ size: [0.8, 80], align: 1 });
+    const DAY = 86_400;
+    const dayIncrements = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
     const chart = new uPlot(
       {
         width: Math.max(240, element.clientWidth),
@@ -273,9 +276,9 @@ function Timeline({ days, timeZone }: { days: TimelineDay[]; timeZone: string })
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: { x: { time: true, range: (_u, min, max) => [min, max + DAY] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
         axes: [
-          { stroke: axis, grid: { stroke: grid, width: 1 } },
+          { stroke: axis, grid: { stroke: grid, width: 1 }, incrs: dayIncrements, values: (_u, splits) => splits.map((split) => new Date(split * 1000).toISOString().slice(0, 10)) },
           { stroke: axis, grid: { stroke: grid, width: 1 } },
         ],
         series: [

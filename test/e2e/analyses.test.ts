@@ -74,6 +74,33 @@ describe.skipIf(unavailable !== null)('analysis views in Chromium against npm ru
     await expect.poll(() => drawer.getByTestId('detail-patient').textContent(), { timeout: 15_000 }).toBe(burst.patient);
     expect(await drawer.locator('h2').textContent()).toBe(`Line ${first.line} of ${first.file}`);
     await page.screenshot({ path: join(RESULTS_DIR, 'e2e-patient-report.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('closes a planted break-the-glass access with a review, and reviews retention per file', { timeout: 120_000 }, async () => {
+    const btg = manifest.planted.find((plant) => plant.id === 'btg-1')!;
+    const where = `${btg.lines[0]!.file}:${btg.lines[0]!.line}`;
+    await page.getByRole('tab', { name: /Break-the-glass/ }).click();
+    const row = page.getByTestId('btg-row').filter({ has: page.getByRole('button', { name: where, exact: true }) }).filter({ hasText: btg.patient! });
+    await row.first().waitFor({ timeout: 60_000 });
+    await row.first().getByRole('button', { name: 'Review' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Review break-the-glass access' });
+    await dialog.getByLabel('Appropriate').check();
+    await dialog.getByLabel('Reviewer').fill('Dana Privacy');
+    await dialog.getByLabel('Review note').fill('Night emergency, documented in the chart.');
+    await page.screenshot({ path: join(RESULTS_DIR, 'e2e-btg-review.png') });
+    await dialog.getByRole('button', { name: 'Record review' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByLabel('Reviewed', { exact: true }).check();
+    await expect.poll(() => row.first().textContent(), { timeout: 15_000 }).toMatch(/Appropriate by Dana Privacy/);
+    const journal = readFileSync(join(host.dataDir, 'journal', 'evidence-journal.jsonl'), 'utf8');
+    expect(journal).toContain('Dana Privacy');
+
+    await page.getByRole('tab', { name: /Retention/ }).click();
+    await expect.poll(() => page.getByTestId('retention-file').count(), { timeout: 60_000 }).toBe(10);
+    expect(await page.getByTestId('retention-category').count()).toBeGreaterThan(1);
+    expect(await page.getByText(/Custos never deletes or changes an archive/).count()).toBe(1);
+    await page.screenshot({ path: join(RESULTS_DIR, 'e2e-retention.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });
