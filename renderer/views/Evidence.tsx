@@ -62,3 +62,9 @@ export function listOf(value: string): string[] | undefined {
 export function formatDay(ms: number | null): string {
   return ms === null ? '—' : new Date(ms).toISOString().slice(0, 10);
 }
+
+/** "folder/file.jsonl": enough to tell apart daily files of the same name in different archives. */
+export function folderAndName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((part) => part.length > 0);
+  return parts.slice(-2).join('/') || path;
+}

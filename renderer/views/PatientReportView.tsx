@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { IDENTIFIER_KINDS, type AccessReport, type AccessReportRequest, type IdentifierKind, type TimelineDay } from '../../shared/analyses';
-import { baseName, formatCount, formatTime, fromUtcInputValue } from '../format';
+import { formatCount, formatTime, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
-import { EvidenceLink, Explainer, listOf } from './Evidence';
+import { EvidenceLink, Explainer, folderAndName, listOf } from './Evidence';
 
 const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   'patient-id': 'Patient id (hashed)',
@@ -180,7 +180,7 @@ function ReportBody({ report }: { report: AccessReport }) {
           <tbody>
             {report.files.map((file) => (
               <tr key={file.file}>
-                <td title={file.file}>{baseName(file.file)}</td>
+                <td title={file.file}>{folderAndName(file.file)}</td>
                 <td>{file.format ?? '—'}</td>
                 <td>
                   <span className={`pill${file.chain === 'broken' ? ' pill--danger' : file.chain === 'intact' ? ' pill--ok' : ' pill--warning'}`}>{file.chain}</span>

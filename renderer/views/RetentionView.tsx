@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { LegalHold, LegalHoldScope, RetentionCategory, RetentionPolicy, SettingsView } from '../../shared/analyses';
-import { baseName, formatCount, fromUtcInputValue } from '../format';
+import { formatCount, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
-import { Explainer, formatDay } from './Evidence';
+import { Explainer, folderAndName, formatDay } from './Evidence';
 
 /** Retention review per category and per archive file, the policy editor, and legal holds. Custos never deletes: this is a review. */
 export function RetentionView() {
@@ -79,8 +79,8 @@ export function RetentionView() {
                     <td>{category.label}</td>
                     <td className="num">{formatCount(category.retentionDays)}</td>
                     <td className="num">{formatCount(category.entries)}</td>
-                    <td>{formatDay(category.oldestMs)}</td>
-                    <td>{formatDay(category.newestMs)}</td>
+                    <td className="nowrap">{formatDay(category.oldestMs)}</td>
+                    <td className="nowrap">{formatDay(category.newestMs)}</td>
                     <td className="num">{formatCount(category.underRetention)}</td>
                     <td className="num">{formatCount(category.expiringSoon)}</td>
                     <td className="num">{formatCount(category.pastRetention)}</td>
@@ -109,10 +109,10 @@ export function RetentionView() {
               <tbody>
                 {value.files.map((file) => (
                   <tr key={file.file} data-testid="retention-file">
-                    <td title={file.file}>{baseName(file.file)}</td>
+                    <td title={file.file}>{folderAndName(file.file)}</td>
                     <td className="num">{formatCount(file.entries)}</td>
-                    <td>{formatDay(file.oldestMs)}</td>
-                    <td>{formatDay(file.newestMs)}</td>
+                    <td className="nowrap">{formatDay(file.oldestMs)}</td>
+                    <td className="nowrap">{formatDay(file.newestMs)}</td>
                     <td className="num">{formatCount(file.underRetention)}</td>
                     <td className="num">{formatCount(file.expiringSoon)}</td>
                     <td className="num">{formatCount(file.pastRetention)}</td>
