@@ -39,6 +39,7 @@ export interface AnalysesSlice {
   /** As-of date of the retention review (null: now). */
   retentionAsOfMs: number | null;
   retentionPolicy: Loadable<SettingsView<RetentionPolicy>>;
+  alertRules: Loadable<SettingsView<Record<string, unknown>>>;
   legalHolds: LegalHold[];
   /** The name last entered as reviewer or decider, offered again in the next dialog. */
   reviewerName: string;
@@ -54,6 +55,9 @@ export interface AnalysesSlice {
   loadRetentionPolicy(): Promise<void>;
   /** Saves a candidate policy; a rejected one keeps the previous policy in force and says which field is wrong. */
   saveRetentionPolicy(candidate: unknown): Promise<SettingsSave<RetentionPolicy> | null>;
+  loadAlertRules(): Promise<void>;
+  /** Saves candidate rule settings; a rejected one keeps the previous rules in force and says which field is wrong. */
+  saveAlertRules(candidate: unknown): Promise<SettingsSave<Record<string, unknown>> | null>;
   placeLegalHold(request: { scope: LegalHoldScope; by: string; reason: string }): Promise<boolean>;
   releaseLegalHold(request: { holdId: string; by: string; reason: string }): Promise<boolean>;
   /** Opens the entry detail drawer on the entry at an evidence file's line. */
@@ -77,6 +81,7 @@ export const createAnalysesSlice: SliceCreator<AnalysesSlice> = (set, get, api) 
     retentionReview: idle(),
     retentionAsOfMs: null,
     retentionPolicy: idle(),
+    alertRules: idle(),
     legalHolds: [],
     reviewerName: '',
 
@@ -182,6 +187,22 @@ export const createAnalysesSlice: SliceCreator<AnalysesSlice> = (set, get, api) 
         return null;
       }
       if (result.value.ok) await Promise.all([get().loadRetentionPolicy(), get().loadRetention()]);
+      return result.value;
+    },
+
+    async loadAlertRules() {
+      set({ alertRules: { ...get().alertRules, loading: true, error: null } });
+      const result = await api.invoke('settings.alertRules', {});
+      set({ alertRules: result.ok ? { value: result.value, loading: false, error: null } : { value: null, loading: false, error: explain(result.error) } });
+    },
+
+    async saveAlertRules(candidate) {
+      const result = await api.invoke('settings.saveAlertRules', { rules: candidate });
+      if (!result.ok) {
+        get().reportError('Saving the alert rules', result.error);
+        return null;
+      }
+      if (result.value.ok) await Promise.all([get().loadAlertRules(), get().loadAlerts(), get().refreshAlertCount()]);
       return result.value;
     },
 

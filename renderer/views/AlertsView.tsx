@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ALERT_RULE_IDS, type Alert, type AlertFilter, type AlertRuleId } from '../../shared/analyses';
+import { ALERT_RULE_IDS, type Alert, type AlertFilter, type AlertRuleId, type SettingsView } from '../../shared/analyses';
 import type { Severity } from '../../shared/findings';
 import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
@@ -156,8 +156,81 @@ export function AlertsView() {
           </details>
         </>
       )}
+      <RuleSettings />
       <DetailDrawer />
     </section>
+  );
+}
+
+/** The rules' thresholds, business hours, time zone and permission map, as the versioned JSON file they live in. */
+function RuleSettings() {
+  const rules = useCustos((state) => state.alertRules);
+  const load = useCustos((state) => state.loadAlertRules);
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    if (open && !rules.value && !rules.loading && !rules.error) void load();
+  }, [open, rules.value, rules.loading, rules.error, load]);
+
+  return (
+    <details className="panel" onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
+      <summary>Rule settings</summary>
+      {rules.error && (
+        <p className="field-error" role="alert">
+          The rule settings could not be read: {rules.error}
+        </p>
+      )}
+      {rules.value && <RuleSettingsForm key={String(rules.value.value.revision)} view={rules.value} />}
+    </details>
+  );
+}
+
+function RuleSettingsForm({ view }: { view: SettingsView<Record<string, unknown>> }) {
+  const save = useCustos((state) => state.saveAlertRules);
+  const [text, setText] = useState(() => JSON.stringify(view.value, null, 2));
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    let candidate: unknown;
+    try {
+      candidate = JSON.parse(text);
+    } catch (error) {
+      setOutcome({ ok: false, text: `Not saved — the text is not valid JSON: ${(error as Error).message}` });
+      return;
+    }
+    const saved = await save(candidate);
+    if (!saved) return;
+    setOutcome(saved.ok ? { ok: true, text: `Saved as revision ${String(saved.value.revision)}.` } : { ok: false, text: `Not saved — ${saved.path || 'rules'}: ${saved.error}. The previous rules stay in force.` });
+  };
+
+  return (
+    <form className="analysis-body" aria-label="Alert rule settings" onSubmit={(event) => void submit(event)}>
+      <Explainer>
+        Thresholds, business hours and the organization's time zone, the role-to-tool permission map and the break-the-glass review window. They
+        live in a versioned file ({view.path}); a change that does not validate is refused with the field at fault, and the previous rules stay in
+        force.
+      </Explainer>
+      {view.loadProblem && (
+        <p className="field-error" role="alert">
+          The rules file on disk is not in force: {view.loadProblem} The defaults apply until it is saved again.
+        </p>
+      )}
+      <textarea className="code-block mono" rows={18} spellCheck={false} value={text} onChange={(event) => setText(event.target.value)} aria-label="Rule settings JSON" />
+      <div className="toolbar">
+        <button className="button button--primary" type="submit">
+          Save rules
+        </button>
+        <button className="button" type="button" onClick={() => setText(JSON.stringify(view.value, null, 2))}>
+          Undo changes
+        </button>
+      </div>
+      {outcome && (
+        <p className={outcome.ok ? 'muted' : 'field-error'} role={outcome.ok ? 'status' : 'alert'} data-testid="rules-outcome">
+          {outcome.text}
+        </p>
+      )}
+    </form>
   );
 }
 

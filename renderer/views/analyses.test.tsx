@@ -285,6 +285,34 @@ describe('Alerts view', () => {
   });
 });
 
+describe('Alert rule settings', () => {
+  it('edits the rules as JSON; bad JSON and a rejected field are explained and nothing is saved', async () => {
+    const rules = { schemaVersion: 1, revision: 2, updatedAt: '', timeZone: 'UTC', burst: { enabled: true, minAccesses: 10, windowMinutes: 60 } };
+    const { api, invoke } = fakeApi({
+      ...baseAnswers,
+      'settings.alertRules': () => ok({ value: rules, path: '/data/alert-rules.json', loadProblem: null }),
+      'settings.saveAlertRules': () => ok({ ok: false, path: 'burst.minAccesses', error: 'Too small: expected number to be >=2' }),
+    });
+    renderApp(api);
+    await openView(/Alerts/);
+    const details = screen.getByText('Rule settings').closest('details')!;
+    details.open = true;
+    await act(async () => details.dispatchEvent(new Event('toggle')));
+    const editor = (await screen.findByLabelText('Rule settings JSON')) as HTMLTextAreaElement;
+    expect(JSON.parse(editor.value)).toEqual(rules);
+
+    fireEvent.change(editor, { target: { value: '{ "burst": ' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save rules' })));
+    expect(screen.getByTestId('rules-outcome').textContent).toMatch(/not valid JSON/);
+    expect(invoke.mock.calls.some(([channel]) => channel === 'settings.saveAlertRules')).toBe(false);
+
+    fireEvent.change(editor, { target: { value: JSON.stringify({ ...rules, burst: { ...rules.burst, minAccesses: 1 } }) } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save rules' })));
+    expect(invoke).toHaveBeenCalledWith('settings.saveAlertRules', { rules: { ...rules, burst: { ...rules.burst, minAccesses: 1 } } });
+    expect(screen.getByTestId('rules-outcome').textContent).toBe('Not saved — burst.minAccesses: Too small: expected number to be >=2. The previous rules stay in force.');
+  });
+});
+
 describe('Break-the-glass view', () => {
   const event: BtgEvent = {
     key: 'audit-2026-07-10.jsonl:1:abcd',

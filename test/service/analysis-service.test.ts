@@ -189,6 +189,16 @@ describe('analysis channels on the bundled demo archive', () => {
     expect(rejected.ok).toBe(false);
     if (!rejected.ok) expect(rejected.path).toMatch(/categories\.0\.retentionDays|categories\[0\]\.retentionDays/);
     expect(value(await backend.invoke('settings.retentionPolicy', {})).value.revision).toBe(policy.revision);
+
+    const rules = value(await backend.invoke('settings.alertRules', {})).value as { revision: number; burst: { minAccesses: number } };
+    const refused = value(await backend.invoke('settings.saveAlertRules', { rules: { ...rules, burst: { ...rules.burst, minAccesses: 1 } } }));
+    expect(refused).toMatchObject({ ok: false, path: 'burst.minAccesses' });
+    expect((value(await backend.invoke('settings.alertRules', {})).value as typeof rules).revision).toBe(rules.revision);
+    // A stricter threshold is saved and the burst alert of 12 accesses disappears with it.
+    const stricter = value(await backend.invoke('settings.saveAlertRules', { rules: { ...rules, burst: { ...rules.burst, minAccesses: 13 } } }));
+    expect(stricter.ok).toBe(true);
+    const bursts = value(await backend.invoke('analyses.alerts', { filter: { rules: ['burst'], patients: [burst.patient!] } })).alerts;
+    expect(bursts.some((alert) => alert.user === burst.user)).toBe(false);
   });
 
   it('follows the session: after closing files the analyses no longer see them', async () => {
