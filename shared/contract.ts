@@ -21,7 +21,7 @@ import type {
 } from './query.js';
 import type { TailAlert, TailBatchSummary, TailStartRequest, TailStatus } from './tail.js';
 import type { Finding } from './findings.js';
-import type { AnalysisPdfRequest, CertifyRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
+import type { AnalysisPdfRequest, CertifyRequest, CsvExportDone, CsvExportRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
 import type { CreateIdentityRequest, SealCheckSummary, SealCreated, SignerSummary } from './signing.js';
 import type { Verdict } from './verification.js';
 
@@ -71,6 +71,8 @@ export interface Channels extends AnalysisChannels {
   'reports.verify': { request: { path: string }; response: ReportVerification };
   /** Exports the open archive's tool calls as FHIR R4 AuditEvents. */
   'fhir.export': { request: FhirExportRequest; response: FhirExportDone };
+  /** Writes the rows a report view shows as a CSV file. */
+  'reports.csv': { request: CsvExportRequest; response: CsvExportDone };
 }
 
 export type Channel = keyof Channels;
@@ -109,6 +111,7 @@ export const CHANNELS = [
   'reports.analysisPdf',
   'reports.verify',
   'fhir.export',
+  'reports.csv',
   'analyses.accessReport',
   'analyses.alerts',
   'analyses.alertAck',

@@ -130,3 +130,19 @@ export interface AnalysisPdfRequest {
   generatedBy?: string;
   signing?: PdfSigningRequest;
 }
+
+/** A cell of a CSV export: what the view shows in that column. */
+export type CsvCell = string | number | boolean | null;
+
+/** The rows a report view shows, written as CSV (RFC 4180) where the user chose. */
+export interface CsvExportRequest {
+  path: string;
+  columns: string[];
+  rows: CsvCell[][];
+}
+
+export interface CsvExportDone {
+  path: string;
+  rows: number;
+  bytes: number;
+}

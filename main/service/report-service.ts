@@ -27,7 +27,8 @@ import { readReportSettings } from '../core/pdf/report-settings.js';
 import type { SigningRequest } from '../core/pdf/sign-pdf.js';
 import { verifyReportFile } from '../core/pdf/verify-report.js';
 import { writeReport } from '../core/pdf/write-report.js';
-import { writeNewFile } from '../core/output/atomic-write.js';
+import { writeFileAtomically, writeNewFile } from '../core/output/atomic-write.js';
+import { toCsv } from '../core/output/csv.js';
 import { applySeal } from '../core/seal/apply-seal.js';
 import { createSeal, writeSealFile } from '../core/seal/create-seal.js';
 import { loadIdentity, loadIdentityFile, SigningIdentityError } from '../core/signing/identity.js';
@@ -36,7 +37,7 @@ import { scanArchive } from '../core/verify/scan.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 
-type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.analysisPdf' | 'reports.verify' | 'fhir.export';
+type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.analysisPdf' | 'reports.verify' | 'fhir.export' | 'reports.csv';
 
 export interface ReportService {
   implementations: { [C in ReportChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -204,6 +205,18 @@ export function createReportService(options: { client: DbClient; dataDir: string
         };
         const result = await exportFhir(await sessionPaths(), target, { shape: request.bundle ? 'bundle' : 'ndjson', filter });
         return { path: result.path, exported: result.exported, undated: result.undated };
+      },
+
+      'reports.csv': async ({ path, columns, rows }) => {
+        if (rows.length === 0) throw new WorkerError({ code: 'invalid-request', message: 'There are no rows to export.', hint: 'Widen the report (period, filters, patient) until it shows rows, then export again.' });
+        const target = await outputPath(path);
+        const text = toCsv(columns, rows);
+        try {
+          writeFileAtomically(target, text);
+        } catch (error) {
+          throw new WorkerError({ code: 'io', message: (error as Error).message, file: target, hint: 'Choose a folder you can write to, or another file name.' });
+        }
+        return { path: target, rows: rows.length, bytes: Buffer.byteLength(text, 'utf8') };
       },
     },
   };

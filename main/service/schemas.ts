@@ -162,6 +162,11 @@ export const requestSchemas = {
   'fhir.export': z.strictObject({ path, bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
     RequestOf<'fhir.export'>
   >,
+  'reports.csv': z.strictObject({
+    path,
+    columns: z.array(z.string().max(200)).min(1).max(200),
+    rows: z.array(z.array(z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()])).max(200)).max(1_000_000),
+  }) satisfies z.ZodType<RequestOf<'reports.csv'>>,
   'analyses.accessReport': accessReportRequestSchema satisfies z.ZodType<RequestOf<'analyses.accessReport'>>,
   'analyses.alerts': z.strictObject({ filter: alertFilterSchema, asOfMs: timeMs.optional() }) satisfies z.ZodType<RequestOf<'analyses.alerts'>>,
   'analyses.alertAck': z.strictObject({

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeArchive } from '../../main/core/fixtures/index.js';
+import { toCsv } from '../../main/core/output/csv.js';
+import { createBackend, type Backend } from '../../main/service/backend.js';
+
+describe('CSV of a report view', () => {
+  it('quotes commas, quotes and line breaks, neutralises formulas, keeps numbers and Unicode', () => {
+    const text = toCsv(['User', 'Note', 'Count'], [
+      ['José Müller', 'said "hi", left', 3],
+      ['=HYPERLINK("x")', 'two\nlines', -5],
+      [null, '@SUM(A1)', true],
+    ]);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text.slice(1).split('\r\n')).toEqual([
+      'User,Note,Count',
+      'José Müller,"said ""hi"", left",3',
+      `"'=HYPERLINK(""x"")","two\nlines",-5`,
+      ",'@SUM(A1),true",
+      '',
+    ]);
+  });
+});
+
+describe('reports.csv channel', () => {
+  let backend: Backend;
+  let archive: string;
+  let out: string;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'custos-data-'));
+    archive = mkdtempSync(join(tmpdir(), 'custos-csv-archive-'));
+    out = mkdtempSync(join(tmpdir(), 'custos-csv-out-'));
+    await writeArchive(archive, { format: 'chained', seed: 5, entries: 50, rotation: 'single' });
+    backend = await createBackend({ dataDir, demoDir: archive });
+    const done = new Promise<void>((resolve) => {
+      const off = backend.on('open.done', () => {
+        off();
+        resolve();
+      });
+    });
+    const started = await backend.invoke('archives.open', { paths: [archive], mode: 'replace' });
+    if (!started.ok) throw new Error(started.error.message);
+    await done;
+  });
+
+  afterAll(async () => {
+    await backend.close();
+  });
+
+  it('writes the rows and answers with the path and count', async () => {
+    const path = join(out, 'rows.csv');
+    const result = await backend.invoke('reports.csv', { path, columns: ['File', 'Line'], rows: [['a.jsonl', 1], ['b.jsonl', 2]] });
+    expect(result.ok && result.value).toMatchObject({ path, rows: 2 });
+    expect(readFileSync(path, 'utf8')).toBe('\uFEFFFile,Line\r\na.jsonl,1\r\nb.jsonl,2\r\n');
+  });
+
+  it('refuses zero rows, an unwritable folder and an open evidence file, leaving nothing behind', async () => {
+    const empty = await backend.invoke('reports.csv', { path: join(out, 'empty.csv'), columns: ['A'], rows: [] });
+    expect(!empty.ok && empty.error.message).toMatch(/no rows/);
+    expect(existsSync(join(out, 'empty.csv'))).toBe(false);
+
+    const missing = await backend.invoke('reports.csv', { path: join(out, 'no-such-folder', 'x.csv'), columns: ['A'], rows: [['x']] });
+    expect(!missing.ok && missing.error.message).toMatch(/Cannot write .*folder does not exist/);
+    expect(!missing.ok && missing.error.hint).toMatch(/folder you can write to/);
+
+    const evidence = readdirSync(archive).find((name) => name.endsWith('.jsonl'))!;
+    const before = readFileSync(join(archive, evidence));
+    const refused = await backend.invoke('reports.csv', { path: join(archive, evidence), columns: ['A'], rows: [['x']] });
+    expect(!refused.ok && refused.error.code).toBe('forbidden');
+    expect(readFileSync(join(archive, evidence)).equals(before)).toBe(true);
+    expect(readdirSync(out).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
