@@ -5,6 +5,7 @@ import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceList, Explainer, JournalBanner, listOf } from './Evidence';
+import { ExportPdf } from './ExportPdf';
 
 export const RULE_LABELS: Record<AlertRuleId, string> = {
   integrity: 'Integrity finding',
@@ -51,6 +52,7 @@ export function AlertsView() {
     <section className="view analysis-view" aria-labelledby="alerts-title">
       <div className="view-header">
         <h1 id="alerts-title">Alerts</h1>
+        {hasFiles && <ExportPdf scope={{ kind: 'alerts' }} defaultName="alerts.pdf" />}
       </div>
       <Explainer>
         The rules engine checks the open archives for bursts of access to one patient, access outside business hours, unusual volume, runs of

@@ -4,6 +4,7 @@ import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, EvidenceList, Explainer, JournalBanner, formatDay } from './Evidence';
+import { ExportPdf } from './ExportPdf';
 
 const DECISION_LABELS: Record<BtgDecision, string> = {
   appropriate: 'Appropriate',
@@ -41,6 +42,7 @@ export function BtgView() {
     <section className="view analysis-view" aria-labelledby="btg-title">
       <div className="view-header">
         <h1 id="btg-title">Break-the-glass review</h1>
+        {hasFiles && <ExportPdf scope={{ kind: 'break-the-glass' }} defaultName="break-the-glass.pdf" />}
       </div>
       <Explainer>
         Emergency ("break-the-glass") access bypasses the usual permission checks, so each one must be reviewed afterwards. Custos flags an access as

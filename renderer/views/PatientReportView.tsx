@@ -6,6 +6,7 @@ import { formatCount, formatTime, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, Explainer, folderAndName, listOf } from './Evidence';
+import { ExportPdf } from './ExportPdf';
 
 const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   'patient-id': 'Patient id (hashed)',
@@ -143,6 +144,19 @@ function ReportBody({ report }: { report: AccessReport }) {
       <h2>
         {report.query.mode === 'disclosures' ? 'Accounting of disclosures' : 'Accesses'} for {subject}
       </h2>
+      {report.patients.length > 0 && (
+        <div>
+          <ExportPdf
+            defaultName={`${report.query.mode === 'disclosures' ? 'disclosures' : 'access-report'}-${report.patients[0]}.pdf`}
+            scope={{
+              kind: report.query.mode === 'disclosures' ? 'disclosures' : 'patient-access',
+              patients: report.patients,
+              ...(report.query.fromMs !== null ? { fromMs: report.query.fromMs } : {}),
+              ...(report.query.toMs !== null ? { toMs: report.query.toMs } : {}),
+            }}
+          />
+        </div>
+      )}
       <Explainer>
         {report.query.mode === 'disclosures'
           ? `Disclosures in the style of HIPAA §164.528: ${formatCount(summary.excludedAsTreatmentPaymentOperations)} accesses for treatment, payment or health-care operations are left out.`

@@ -4,6 +4,7 @@ import { formatCount, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { Explainer, folderAndName, formatDay } from './Evidence';
+import { ExportPdf } from './ExportPdf';
 
 /** Retention review per category and per archive file, the policy editor, and legal holds. Custos never deletes: this is a review. */
 export function RetentionView() {
@@ -22,6 +23,7 @@ export function RetentionView() {
     <section className="view analysis-view" aria-labelledby="retention-title">
       <div className="view-header">
         <h1 id="retention-title">Retention review</h1>
+        {hasFiles && <ExportPdf scope={{ kind: 'retention' }} defaultName="retention-review.pdf" />}
       </div>
       <Explainer>
         Each entry must be kept for its category's retention period, counted from its own time. A file may be disposed of only when every entry in

@@ -285,6 +285,31 @@ describe('Alerts view', () => {
   });
 });
 
+describe('PDF export from an analysis view', () => {
+  it('writes the alerts report where the user says, with the signing password sent once and not kept', async () => {
+    const { api, invoke } = fakeApi({
+      ...baseAnswers,
+      'reports.analysisPdf': (request) => ok({ path: request.path, bytes: 20_480, signed: request.signing !== undefined, signer: null }),
+    });
+    const store = renderApp(api);
+    await openView(/Alerts/);
+    fireEvent.click(screen.getByRole('button', { name: 'Export PDF…' }));
+    fireEvent.change(screen.getByLabelText('PDF path'), { target: { value: '/reports/alerts.pdf' } });
+    fireEvent.click(screen.getByLabelText(/Sign \(PAdES\)/));
+    fireEvent.change(screen.getByLabelText('Identity file'), { target: { value: '/keys/office.p12' } });
+    fireEvent.change(screen.getByLabelText('Identity password'), { target: { value: 'hunter2-secret' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Write PDF' })));
+    expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', {
+      kind: 'alerts',
+      path: '/reports/alerts.pdf',
+      signing: { p12Path: '/keys/office.p12', password: 'hunter2-secret', reason: 'Compliance review', location: 'Custos' },
+    });
+    expect((screen.getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
+    expect(JSON.stringify(store.getState())).not.toContain('hunter2-secret');
+    expect(screen.getByTestId('pdf-written').textContent).toBe('Wrote /reports/alerts.pdf (20 KB), signed by the identity.');
+  });
+});
+
 describe('Alert rule settings', () => {
   it('edits the rules as JSON; bad JSON and a rejected field are explained and nothing is saved', async () => {
     const rules = { schemaVersion: 1, revision: 2, updatedAt: '', timeZone: 'UTC', burst: { enabled: true, minAccesses: 10, windowMinutes: 60 } };

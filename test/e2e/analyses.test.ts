@@ -4,7 +4,8 @@
  * must show as an alert, and the patient report must list its accesses with file:line links that
  * open the entry re-read from disk. Skips (with the reason) when dist/ or Chromium is missing.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,13 @@ describe.skipIf(unavailable !== null)('analysis views in Chromium against npm ru
     expect(await drawer.locator('h2').textContent()).toBe(`Line ${first.line} of ${first.file}`);
     await page.screenshot({ path: join(RESULTS_DIR, 'e2e-patient-report.png') });
     await page.keyboard.press('Escape');
+
+    const pdf = join(mkdtempSync(join(tmpdir(), 'custos-e2e-pdf-')), 'access-report.pdf');
+    await page.getByRole('button', { name: 'Export PDF…' }).click();
+    await page.getByLabel('PDF path').fill(pdf);
+    await page.getByRole('button', { name: 'Write PDF' }).click();
+    await expect.poll(() => page.getByTestId('pdf-written').textContent(), { timeout: 60_000 }).toMatch(/Wrote .*access-report\.pdf .*unsigned/);
+    expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('closes a planted break-the-glass access with a review, and reviews retention per file', { timeout: 120_000 }, async () => {
