@@ -50,7 +50,10 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
     if (fingerprint === loadedFingerprint) return session;
     if (loading?.fingerprint !== fingerprint) {
       const paths = summary.files.map((file) => file.path);
-      const done = loadForAnalysis(paths).then((loaded) => {
+      // A format chosen at open (rather than detected) is kept when every open file has it.
+      const formats = new Set(summary.files.map((file) => file.format));
+      const [only] = formats;
+      const done = loadForAnalysis(paths, formats.size === 1 && only ? { format: only } : {}).then((loaded) => {
         // A later load may have started while this one ran: only the newest wins.
         if (loading?.fingerprint !== fingerprint) return;
         session.setArchives(loaded.data, loaded.verification);

@@ -24,6 +24,9 @@ export interface Loadable<T> {
   error: string | null;
 }
 
+/** Least time between navigation-count refreshes caused by session changes. */
+const SESSION_COUNT_INTERVAL_MS = 5000;
+
 const idle = <T>(): Loadable<T> => ({ value: null, loading: false, error: null });
 const explain = (error: ErrorInfo): string => error.message + (error.hint ? ` ${error.hint}` : '');
 
@@ -71,6 +74,17 @@ export const createAnalysesSlice: SliceCreator<AnalysesSlice> = (set, get, api) 
   const generations = { access: 0, alerts: 0, btg: 0, retention: 0 };
   let countInFlight: Promise<void> | null = null;
   let countQueued = false;
+  // Session changes from a live tail come every second; each count may re-read the open files.
+  let countTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastCountAt = 0;
+  const countSoon = () => {
+    if (countTimer) return;
+    countTimer = setTimeout(() => {
+      countTimer = null;
+      lastCountAt = Date.now();
+      void get().refreshAlertCount();
+    }, Math.max(0, lastCountAt + SESSION_COUNT_INTERVAL_MS - Date.now()));
+  };
 
   return {
     accessReport: idle(),
@@ -245,7 +259,7 @@ export const createAnalysesSlice: SliceCreator<AnalysesSlice> = (set, get, api) 
       if (loaded.view === 'alerts') void get().loadAlerts();
       if (loaded.view === 'btg') void get().loadBtg();
       if (loaded.view === 'retention') void get().loadRetention();
-      void get().refreshAlertCount();
+      countSoon();
     },
   };
 };
