@@ -4,6 +4,7 @@ import type { CustosApi } from '../../shared/contract';
 import { createAnalysesSlice } from './analyses';
 import { createArchivesSlice } from './archives';
 import { createExplorerSlice } from './explorer';
+import { createExportSlice } from './exportSlice';
 import { createIntegritySlice } from './integrity';
 import { createTailSlice } from './tail';
 import { createUiSlice } from './ui';
@@ -20,6 +21,7 @@ export function createCustosStore(api: CustosApi): CustosStore {
     ...createIntegritySlice(set, get, api),
     ...createTailSlice(set, get, api),
     ...createAnalysesSlice(set, get, api),
+    ...createExportSlice(set, get, api),
     sessionChanged() {
       get().reloadExplorer();
       void get().loadFindings();

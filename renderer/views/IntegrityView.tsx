@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { FINDING_EXPLANATIONS } from '../../shared/findings';
 import type { FindingRow } from '../../shared/query';
+import { ExportPanel } from '../components/ExportPanel';
+import { findingsCsv } from '../components/report-csv';
 import { baseName, formatCount } from '../format';
 import { useCustos } from '../store/store';
 
@@ -72,6 +74,7 @@ export function IntegrityView() {
         </div>
       )}
 
+      {verdict && <ExportPanel target="integrity-certificate" baseName="integrity-certificate" csv={() => findingsCsv(findings)} />}
       {error && (
         <div className="panel panel--error" role="alert">
           <strong>Loading findings failed.</strong> {error}{' '}

@@ -1,0 +1,170 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Channel, CustosApi, RequestOf, ResponseOf } from '../../shared/contract';
+import type { ReportWritten } from '../../shared/report';
+import { fail, ok, type Result } from '../../shared/result';
+import type { SignerSummary } from '../../shared/signing';
+import { createCustosStore, StoreContext } from '../store/store';
+import { ApiContext } from './ApiContext';
+import { ExportPanel, type ExportPanelProps } from './ExportPanel';
+
+type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> | Promise<Result<ResponseOf<C>>> };
+
+function fakeApi(answers: Answers, host: CustosApi['host'] = 'browser') {
+  const invoke = vi.fn(async (channel: Channel, request: unknown) => {
+    const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
+    return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
+  });
+  const api = { host, invoke, on: () => () => {} } as unknown as CustosApi;
+  return { api, invoke };
+}
+
+function renderPanel(api: CustosApi, props: Partial<ExportPanelProps> = {}) {
+  const store = createCustosStore(api);
+  render(
+    <ApiContext.Provider value={api}>
+      <StoreContext.Provider value={store}>
+        <ExportPanel target="integrity-certificate" baseName="integrity-certificate" {...props} />
+      </StoreContext.Provider>
+    </ApiContext.Provider>,
+  );
+  return { store, panel: screen.getByRole('region', { name: 'Export' }) };
+}
+
+const signer: SignerSummary = {
+  commonName: 'Privacy Office',
+  organization: 'Klinik Nord',
+  subject: 'CN=Privacy Office, O=Klinik Nord',
+  issuer: 'CN=Privacy Office, O=Klinik Nord',
+  serialNumber: '01',
+  fingerprintSha256: 'AA:BB',
+  validFrom: '2026-01-01T00:00:00Z',
+  validTo: '2029-01-01T00:00:00Z',
+  selfSigned: true,
+  certificatePem: '-----BEGIN CERTIFICATE-----',
+};
+
+const written = (path: string, signed: boolean): ReportWritten => ({ path, bytes: 48_000, signed, signer: signed ? signer : null });
+const SECRET = 'correct horse battery staple';
+
+function fillSigning(panel: HTMLElement, password: string) {
+  fireEvent.click(within(panel).getByLabelText(/Sign \(PAdES\)/));
+  fireEvent.change(within(panel).getByLabelText('Signing identity (PKCS#12)'), { target: { value: '/keys/office.p12' } });
+  fireEvent.change(within(panel).getByLabelText('Identity password'), { target: { value: password } });
+  fireEvent.change(within(panel).getByLabelText('Location'), { target: { value: 'Hamburg' } });
+}
+
+afterEach(cleanup);
+
+describe('Export panel', () => {
+  it('signs the integrity certificate, sends the password once and keeps it nowhere, then shows the last export path', async () => {
+    const { api, invoke } = fakeApi({ 'reports.certify': (request) => ok(written(request.path, true)) });
+    const { store, panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/certificate.pdf' } });
+    fillSigning(panel, SECRET);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+
+    const last = await within(panel).findByTestId('last-export');
+    expect(last.textContent).toContain('Last export: /out/certificate.pdf');
+    expect(last.textContent).toContain('signed by Privacy Office (self-signed)');
+    expect(invoke).toHaveBeenCalledWith('reports.certify', {
+      path: '/out/certificate.pdf',
+      signing: { p12Path: '/keys/office.p12', password: SECRET, reason: 'Compliance report', location: 'Hamburg' },
+    });
+    expect((within(panel).getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
+    expect(JSON.stringify(store.getState())).not.toContain(SECRET);
+    expect(document.body.innerHTML).not.toContain(SECRET);
+  });
+
+  it('shows a wrong password as an error with what to do, and is ready again', async () => {
+    const { api } = fakeApi({
+      'reports.certify': () => fail('invalid-request', 'Wrong password for the signing identity /keys/office.p12.', { file: '/keys/office.p12' }),
+    });
+    const { store, panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/certificate.pdf' } });
+    fillSigning(panel, 'not-it');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+
+    const error = await within(panel).findByTestId('export-error');
+    expect(error.textContent).toContain('Wrong password for the signing identity /keys/office.p12.');
+    expect(error.textContent).toMatch(/Enter the password of the PKCS#12 file again/);
+    expect((within(panel).getByRole('button', { name: 'Export' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(within(panel).queryByTestId('last-export')).toBeNull();
+    expect(JSON.stringify(store.getState())).not.toContain('not-it');
+  });
+
+  it('says an unwritable path is the problem and offers another folder', async () => {
+    const { api } = fakeApi({ 'reports.certify': () => fail('internal', 'reports.certify failed: Cannot write /root/x.pdf: permission denied.') });
+    const { panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/root/x.pdf' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    const error = await within(panel).findByTestId('export-error');
+    expect(error.textContent).toContain('Cannot write /root/x.pdf: permission denied.');
+    expect(error.textContent).not.toContain('reports.certify failed');
+    expect(error.textContent).toMatch(/Choose a folder you can write to/);
+  });
+
+  it('writes the rows shown as CSV, and refuses an empty table without calling the backend', async () => {
+    const { api, invoke } = fakeApi({ 'reports.csv': (request) => ok({ path: request.path, rows: request.rows.length, bytes: 40 }) });
+    let rows: (string | number | null)[][] = [];
+    const { panel } = renderPanel(api, { csv: () => ({ columns: ['File', 'Line'], rows }) });
+    fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'csv' } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/findings.csv' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByTestId('export-error')).textContent).toMatch(/shows no rows/);
+    expect(invoke).not.toHaveBeenCalled();
+
+    rows = [['/a/audit.jsonl', 7]];
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByTestId('last-export')).textContent).toContain('/out/findings.csv');
+    expect(within(panel).queryByTestId('export-error')).toBeNull();
+    expect(invoke).toHaveBeenCalledWith('reports.csv', { path: '/out/findings.csv', columns: ['File', 'Line'], rows: [['/a/audit.jsonl', 7]] });
+  });
+
+  it('exports an analysis report with its patient and period, and FHIR for the same scope', async () => {
+    const { api, invoke } = fakeApi({
+      'reports.analysisPdf': (request) => ok(written(request.path, false)),
+      'fhir.export': (request) => ok({ path: request.path, exported: 12, undated: 1 }),
+    });
+    const { panel } = renderPanel(api, { target: 'disclosures', baseName: 'disclosures', scope: { patients: ['P-1'], fromMs: 1000, includeTreatmentPaymentOperations: false } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/d.pdf' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByTestId('last-export')).textContent).toContain('not signed');
+    expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'disclosures', path: '/out/d.pdf', patients: ['P-1'], fromMs: 1000, includeTreatmentPaymentOperations: false });
+
+    fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'fhir-bundle' } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/d.json' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    await vi.waitFor(() => expect(within(panel).getByTestId('last-export').textContent).toContain('/out/d.json'));
+    expect(within(panel).getByTestId('last-export').textContent).toMatch(/FHIR Bundle, 12 AuditEvents; 1 call without a usable time/);
+    expect(invoke).toHaveBeenCalledWith('fhir.export', { path: '/out/d.json', bundle: true, patients: ['P-1'], fromMs: 1000 });
+  });
+
+  it('in the desktop app asks where to save when no path is typed, and a cancelled dialog writes nothing', async () => {
+    let chosen: string | null = null;
+    const { api, invoke } = fakeApi({ 'dialog.savePath': () => ok({ path: chosen }), 'reports.certify': (request) => ok(written(request.path, false)) }, 'electron');
+    const { panel } = renderPanel(api);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect(await within(panel).findByText('Choose where to save the export.')).toBeTruthy();
+    expect(invoke).not.toHaveBeenCalledWith('reports.certify', expect.anything());
+
+    chosen = '/home/me/integrity-certificate.pdf';
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByTestId('last-export')).textContent).toContain(chosen);
+    expect(invoke).toHaveBeenCalledWith('dialog.savePath', { defaultName: 'integrity-certificate.pdf', extensions: ['pdf'] });
+  });
+
+  it('shows progress while the backend works and ends it', async () => {
+    let finish: (result: Result<ReportWritten>) => void = () => {};
+    const { api } = fakeApi({ 'reports.certify': () => new Promise((resolve) => (finish = resolve)) });
+    const { panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/c.pdf' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByRole('status')).textContent).toContain('Writing the PDF…');
+    expect((within(panel).getByRole('button', { name: 'Exporting…' }) as HTMLButtonElement).disabled).toBe(true);
+    finish(ok(written('/out/c.pdf', false)));
+    await within(panel).findByTestId('last-export');
+    expect(within(panel).queryByRole('status')).toBeNull();
+  });
+});

@@ -1,0 +1,147 @@
+import type { AnalysisPdfKind, CsvCell, PdfSigningRequest } from '../../shared/report';
+import type { ErrorInfo } from '../../shared/result';
+import type { SliceCreator } from './types';
+
+/** Which report an export belongs to: each report view has its own busy state and last export. */
+export type ExportTarget = 'integrity-certificate' | AnalysisPdfKind;
+
+/** The part of a report a view is showing: the PDF and FHIR exports cover the same scope. */
+export interface ExportScope {
+  patients?: string[];
+  fromMs?: number;
+  toMs?: number;
+  includeTreatmentPaymentOperations?: boolean;
+}
+
+export interface CsvTable {
+  columns: string[];
+  rows: CsvCell[][];
+}
+
+/**
+ * One export request. The signing password travels inside it to the backend once; the slice
+ * never copies it into the store, so it is gone when the request is.
+ */
+export type ExportJob =
+  | { format: 'pdf'; path: string; scope: ExportScope; generatedBy?: string; signing?: PdfSigningRequest }
+  | { format: 'fhir'; path: string; scope: ExportScope; bundle: boolean }
+  | { format: 'csv'; path: string; table: CsvTable };
+
+export interface ExportProblem {
+  message: string;
+  /** What the user can do about it. */
+  hint: string;
+}
+
+export interface ExportStatus {
+  busy: boolean;
+  /** What is being written, e.g. "Writing the signed PDF…". */
+  activity: string | null;
+  error: ExportProblem | null;
+  lastPath: string | null;
+  /** One line about the last export: size, rows, signer. */
+  lastSummary: string | null;
+}
+
+export interface ExportSlice {
+  exports: Partial<Record<ExportTarget, ExportStatus>>;
+  /** Runs an export; resolves true when the file was written. Busy always ends, with an error or a path. */
+  runExport(target: ExportTarget, job: ExportJob): Promise<boolean>;
+  clearExportError(target: ExportTarget): void;
+}
+
+const IDLE: ExportStatus = { busy: false, activity: null, error: null, lastPath: null, lastSummary: null };
+
+export function exportStatus(state: ExportSlice, target: ExportTarget): ExportStatus {
+  return state.exports[target] ?? IDLE;
+}
+
+/** Turns a backend error into what the person exporting can act on. */
+export function explainExportError(error: ErrorInfo): ExportProblem {
+  const message = error.message.replace(/^reports\.\w+ failed: |^fhir\.export failed: /u, '');
+  if (/Wrong password/iu.test(message)) return { message, hint: 'Enter the password of the PKCS#12 file again (it is case-sensitive), or pick another identity.' };
+  if (/expired|not valid yet|not a PKCS#12|no certificate matching|Cannot read the signing identity/iu.test(message))
+    return { message, hint: 'Pick another signing identity, or create a self-signed one under Verify report → Signing.' };
+  if (error.code === 'forbidden') return { message, hint: 'Choose another output file: evidence files are never overwritten.' };
+  if (/Cannot write|permission denied|read-only|does not exist|disk is full|EACCES|ENOENT|EROFS/iu.test(message))
+    return { message, hint: error.hint ?? 'Choose a folder you can write to, or another file name.' };
+  if (error.hint) return { message, hint: error.hint };
+  if (error.code === 'not-found') return { message, hint: 'Open an archive first, or check that the file still exists.' };
+  return { message, hint: 'Try again. If it keeps failing, restart Custos and report what you were exporting.' };
+}
+
+const pluralize = (count: number, one: string, many: string) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+
+export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
+  const update = (target: ExportTarget, patch: Partial<ExportStatus>) =>
+    set({ exports: { ...get().exports, [target]: { ...exportStatus(get(), target), ...patch } } });
+
+  const fail = (target: ExportTarget, problem: ExportProblem) => {
+    update(target, { busy: false, activity: null, error: problem });
+    return false;
+  };
+
+  return {
+    exports: {},
+    clearExportError: (target) => update(target, { error: null }),
+    async runExport(target, job) {
+      if (exportStatus(get(), target).busy) return false;
+      const path = job.path.trim();
+      if (path.length === 0) return fail(target, { message: 'No file was chosen to write to.', hint: 'Type the path of the file to write, or use Choose….' });
+      if (job.format === 'csv' && job.table.rows.length === 0)
+        return fail(target, { message: 'The view shows no rows, so there is nothing to write as CSV.', hint: 'Widen the report (period, filters, patient) until it shows rows.' });
+      const activity =
+        job.format === 'pdf' ? (job.signing ? 'Writing and signing the PDF…' : 'Writing the PDF…') : job.format === 'fhir' ? 'Writing FHIR AuditEvents…' : 'Writing the CSV…';
+      update(target, { busy: true, activity, error: null });
+      try {
+        if (job.format === 'csv') {
+          const result = await api.invoke('reports.csv', { path, columns: job.table.columns, rows: job.table.rows });
+          if (!result.ok) return fail(target, explainExportError(result.error));
+          update(target, { busy: false, activity: null, lastPath: result.value.path, lastSummary: `CSV, ${pluralize(result.value.rows, 'row', 'rows')}` });
+          return true;
+        }
+        if (job.format === 'fhir') {
+          const { patients, fromMs, toMs } = job.scope;
+          const result = await api.invoke('fhir.export', {
+            path,
+            bundle: job.bundle,
+            ...(patients && patients.length > 0 ? { patients } : {}),
+            ...(fromMs !== undefined ? { fromMs } : {}),
+            ...(toMs !== undefined ? { toMs } : {}),
+          });
+          if (!result.ok) return fail(target, explainExportError(result.error));
+          const { exported, undated } = result.value;
+          const note = exported === 0 ? ' — nothing matched the report, the file holds no events' : '';
+          const left = undated > 0 ? `; ${pluralize(undated, 'call', 'calls')} without a usable time left out` : '';
+          update(target, {
+            busy: false,
+            activity: null,
+            lastPath: result.value.path,
+            lastSummary: `FHIR ${job.bundle ? 'Bundle' : 'NDJSON'}, ${pluralize(exported, 'AuditEvent', 'AuditEvents')}${note}${left}`,
+          });
+          return true;
+        }
+        const signing = { ...(job.signing ? { signing: job.signing } : {}), ...(job.generatedBy ? { generatedBy: job.generatedBy } : {}) };
+        const result =
+          target === 'integrity-certificate'
+            ? await api.invoke('reports.certify', { path, ...signing })
+            : await api.invoke('reports.analysisPdf', {
+                kind: target,
+                path,
+                ...(job.scope.patients && job.scope.patients.length > 0 ? { patients: job.scope.patients } : {}),
+                ...(job.scope.fromMs !== undefined ? { fromMs: job.scope.fromMs } : {}),
+                ...(job.scope.toMs !== undefined ? { toMs: job.scope.toMs } : {}),
+                ...(job.scope.includeTreatmentPaymentOperations !== undefined ? { includeTreatmentPaymentOperations: job.scope.includeTreatmentPaymentOperations } : {}),
+                ...signing,
+              });
+        if (!result.ok) return fail(target, explainExportError(result.error));
+        const written = result.value;
+        const signer = written.signer ? `, signed by ${written.signer.commonName}${written.signer.selfSigned ? ' (self-signed)' : ''}` : ', not signed';
+        update(target, { busy: false, activity: null, lastPath: written.path, lastSummary: `PDF, ${(written.bytes / 1024).toFixed(0)} KB${signer}` });
+        return true;
+      } catch (error) {
+        return fail(target, { message: `The export stopped unexpectedly: ${(error as Error).message}`, hint: 'Try again. If it keeps failing, restart Custos.' });
+      }
+    },
+  };
+};
