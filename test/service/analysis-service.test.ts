@@ -3,7 +3,7 @@
  * boundary, reports whose rows point at file:line, journal-backed reviews, settings with the bad
  * field named, and the session's data following opens and closes.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,20 @@ describe('analysis channels on the bundled demo archive', () => {
     expect(stricter.ok).toBe(true);
     const bursts = value(await backend.invoke('analyses.alerts', { filter: { rules: ['burst'], patients: [burst.patient!] } })).alerts;
     expect(bursts.some((alert) => alert.user === burst.user)).toBe(false);
+  });
+
+  it('shows an edited journal as tampered and refuses to add to it', async () => {
+    const journalPath = value(await backend.invoke('analyses.journal', {})).path;
+    const lines = readFileSync(journalPath, 'utf8').split('\n');
+    lines[0] = lines[0]!.replace('Dana Privacy', 'Dana Privaci');
+    writeFileSync(journalPath, lines.join('\n'));
+    const overview = value(await backend.invoke('analyses.btg', {}));
+    expect(overview.journal.state).toBe('tampered');
+    expect(overview.journal.problem?.line).toBe(1);
+    const refused = await backend.invoke('analyses.btgReview', { eventKey: overview.events[0]!.key, decision: 'appropriate', reviewer: 'Mallory', note: '' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', file: journalPath } });
+    expect(readFileSync(journalPath, 'utf8')).toBe(lines.join('\n'));
+    expect(value(await backend.invoke('analyses.alerts', { filter: {} })).journal.state).toBe('tampered');
   });
 
   it('follows the session: after closing files the analyses no longer see them', async () => {
