@@ -8,6 +8,7 @@ import { ExplorerView } from '../views/ExplorerView';
 import { IntegrityView } from '../views/IntegrityView';
 import { PatientReportView } from '../views/PatientReportView';
 import { RetentionView } from '../views/RetentionView';
+import { VerifyReportView } from '../views/VerifyReportView';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { TailToasts } from './TailToasts';
@@ -21,6 +22,7 @@ const VIEW_LABELS: Record<ViewId, string> = {
   alerts: 'Alerts',
   btg: 'Break-the-glass',
   retention: 'Retention',
+  verify: 'Verify report',
 };
 
 export function App() {
@@ -107,6 +109,7 @@ export function App() {
         {view === 'alerts' && <AlertsView />}
         {view === 'btg' && <BtgView />}
         {view === 'retention' && <RetentionView />}
+        {view === 'verify' && <VerifyReportView />}
       </main>
       <StatusBar />
       <TailToasts />

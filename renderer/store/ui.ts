@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../../shared/result';
 import type { SliceCreator } from './types';
 
-export const VIEWS = ['archives', 'explorer', 'integrity', 'patients', 'alerts', 'btg', 'retention'] as const;
+export const VIEWS = ['archives', 'explorer', 'integrity', 'patients', 'alerts', 'btg', 'retention', 'verify'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export interface Notice {
