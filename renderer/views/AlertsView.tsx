@@ -5,7 +5,8 @@ import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceList, Explainer, JournalBanner, listOf } from './Evidence';
-import { ExportPdf } from './ExportPdf';
+import { ExportPanel } from '../components/ExportPanel';
+import { alertsCsv } from './analysis-csv';
 
 export const RULE_LABELS: Record<AlertRuleId, string> = {
   integrity: 'Integrity finding',
@@ -52,7 +53,6 @@ export function AlertsView() {
     <section className="view analysis-view" aria-labelledby="alerts-title">
       <div className="view-header">
         <h1 id="alerts-title">Alerts</h1>
-        {hasFiles && <ExportPdf scope={{ kind: 'alerts' }} defaultName="alerts.pdf" />}
       </div>
       <Explainer>
         The rules engine checks the open archives for bursts of access to one patient, access outside business hours, unusual volume, runs of
@@ -158,6 +158,7 @@ export function AlertsView() {
           </details>
         </>
       )}
+      {value && <ExportPanel target="alerts" baseName="alerts" csv={() => alertsCsv(value.alerts)} />}
       <RuleSettings />
       <DetailDrawer />
     </section>

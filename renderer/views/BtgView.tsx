@@ -4,7 +4,8 @@ import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, EvidenceList, Explainer, JournalBanner, formatDay } from './Evidence';
-import { ExportPdf } from './ExportPdf';
+import { ExportPanel } from '../components/ExportPanel';
+import { btgCsv } from './analysis-csv';
 
 const DECISION_LABELS: Record<BtgDecision, string> = {
   appropriate: 'Appropriate',
@@ -42,7 +43,6 @@ export function BtgView() {
     <section className="view analysis-view" aria-labelledby="btg-title">
       <div className="view-header">
         <h1 id="btg-title">Break-the-glass review</h1>
-        {hasFiles && <ExportPdf scope={{ kind: 'break-the-glass' }} defaultName="break-the-glass.pdf" />}
       </div>
       <Explainer>
         Emergency ("break-the-glass") access bypasses the usual permission checks, so each one must be reviewed afterwards. Custos flags an access as
@@ -123,6 +123,7 @@ export function BtgView() {
             </table>
           </div>
           {events.length === 0 && <p className="muted">No {show === 'all' ? '' : show} break-the-glass accesses.</p>}
+          <ExportPanel target="break-the-glass" baseName="break-the-glass" csv={() => btgCsv(events)} />
         </>
       )}
       <DetailDrawer />

@@ -6,7 +6,8 @@ import { formatCount, formatTime, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, Explainer, folderAndName, listOf } from './Evidence';
-import { ExportPdf } from './ExportPdf';
+import { ExportPanel } from '../components/ExportPanel';
+import { accessRowsCsv } from './analysis-csv';
 
 const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   'patient-id': 'Patient id (hashed)',
@@ -144,19 +145,7 @@ function ReportBody({ report }: { report: AccessReport }) {
       <h2>
         {report.query.mode === 'disclosures' ? 'Accounting of disclosures' : 'Accesses'} for {subject}
       </h2>
-      {report.patients.length > 0 && (
-        <div>
-          <ExportPdf
-            defaultName={`${report.query.mode === 'disclosures' ? 'disclosures' : 'access-report'}-${report.patients[0]}.pdf`}
-            scope={{
-              kind: report.query.mode === 'disclosures' ? 'disclosures' : 'patient-access',
-              patients: report.patients,
-              ...(report.query.fromMs !== null ? { fromMs: report.query.fromMs } : {}),
-              ...(report.query.toMs !== null ? { toMs: report.query.toMs } : {}),
-            }}
-          />
-        </div>
-      )}
+
       <Explainer>
         {report.query.mode === 'disclosures'
           ? `Disclosures in the style of HIPAA §164.528: ${formatCount(summary.excludedAsTreatmentPaymentOperations)} accesses for treatment, payment or health-care operations are left out.`
@@ -246,8 +235,21 @@ function ReportBody({ report }: { report: AccessReport }) {
       </div>
       {report.rows.length > MAX_ROWS_SHOWN && (
         <p className="muted">
-          Showing the first {formatCount(MAX_ROWS_SHOWN)} of {formatCount(report.rows.length)} accesses; the PDF report and `custos report access --json` list all of them.
+          Showing the first {formatCount(MAX_ROWS_SHOWN)} of {formatCount(report.rows.length)} accesses; the exports and `custos report access --json` list all of them.
         </p>
+      )}
+      {report.patients.length > 0 && (
+        <ExportPanel
+          target={report.query.mode === 'disclosures' ? 'disclosures' : 'patient-access'}
+          baseName={`${report.query.mode === 'disclosures' ? 'disclosures' : 'access-report'}-${report.patients[0]}`}
+          scope={{
+            patients: report.patients,
+            ...(report.query.fromMs !== null ? { fromMs: report.query.fromMs } : {}),
+            ...(report.query.toMs !== null ? { toMs: report.query.toMs } : {}),
+            ...(report.query.mode === 'disclosures' ? { includeTreatmentPaymentOperations: false } : {}),
+          }}
+          csv={() => accessRowsCsv(report)}
+        />
       )}
     </div>
   );

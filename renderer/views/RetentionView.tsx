@@ -4,7 +4,8 @@ import { formatCount, fromUtcInputValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { Explainer, folderAndName, formatDay } from './Evidence';
-import { ExportPdf } from './ExportPdf';
+import { ExportPanel } from '../components/ExportPanel';
+import { retentionFilesCsv } from './analysis-csv';
 
 /** Retention review per category and per archive file, the policy editor, and legal holds. Custos never deletes: this is a review. */
 export function RetentionView() {
@@ -23,7 +24,6 @@ export function RetentionView() {
     <section className="view analysis-view" aria-labelledby="retention-title">
       <div className="view-header">
         <h1 id="retention-title">Retention review</h1>
-        {hasFiles && <ExportPdf scope={{ kind: 'retention' }} defaultName="retention-review.pdf" />}
       </div>
       <Explainer>
         Each entry must be kept for its category's retention period, counted from its own time. A file may be disposed of only when every entry in
@@ -146,6 +146,7 @@ export function RetentionView() {
           )}
         </>
       )}
+      {value && <ExportPanel target="retention" baseName="retention-review" csv={() => retentionFilesCsv(value)} />}
       <LegalHolds />
       <PolicyEditor />
       <DetailDrawer />

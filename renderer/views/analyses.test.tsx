@@ -285,28 +285,41 @@ describe('Alerts view', () => {
   });
 });
 
-describe('PDF export from an analysis view', () => {
-  it('writes the alerts report where the user says, with the signing password sent once and not kept', async () => {
+describe('Export from an analysis view', () => {
+  it('writes the alerts report as a signed PDF (password sent once, never kept), or the rows shown as CSV with file and line', async () => {
     const { api, invoke } = fakeApi({
       ...baseAnswers,
       'reports.analysisPdf': (request) => ok({ path: request.path, bytes: 20_480, signed: request.signing !== undefined, signer: null }),
+      'reports.csv': (request) => ok({ path: request.path, rows: request.rows.length, bytes: 400 }),
     });
     const store = renderApp(api);
     await openView(/Alerts/);
-    fireEvent.click(screen.getByRole('button', { name: 'Export PDF…' }));
-    fireEvent.change(screen.getByLabelText('PDF path'), { target: { value: '/reports/alerts.pdf' } });
-    fireEvent.click(screen.getByLabelText(/Sign \(PAdES\)/));
-    fireEvent.change(screen.getByLabelText('Identity file'), { target: { value: '/keys/office.p12' } });
-    fireEvent.change(screen.getByLabelText('Identity password'), { target: { value: 'hunter2-secret' } });
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Write PDF' })));
+    await screen.findByTestId('alert-row');
+    const panel = screen.getByRole('form', { name: 'Export report' });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/reports/alerts.pdf' } });
+    fireEvent.click(within(panel).getByLabelText(/Sign \(PAdES\)/));
+    fireEvent.change(within(panel).getByLabelText('Signing identity (PKCS#12)'), { target: { value: '/keys/office.p12' } });
+    fireEvent.change(within(panel).getByLabelText('Identity password'), { target: { value: 'hunter2-secret' } });
+    fireEvent.change(within(panel).getByLabelText('Location'), { target: { value: 'Privacy Office' } });
+    await act(async () => fireEvent.click(within(panel).getByRole('button', { name: 'Export' })));
     expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', {
       kind: 'alerts',
       path: '/reports/alerts.pdf',
-      signing: { p12Path: '/keys/office.p12', password: 'hunter2-secret', reason: 'Compliance review', location: 'Custos' },
+      signing: { p12Path: '/keys/office.p12', password: 'hunter2-secret', reason: 'Compliance report', location: 'Privacy Office' },
     });
-    expect((screen.getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
+    expect((within(panel).getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
     expect(JSON.stringify(store.getState())).not.toContain('hunter2-secret');
-    expect(screen.getByTestId('pdf-written').textContent).toBe('Wrote /reports/alerts.pdf (20 KB), signed by the identity.');
+    expect((await screen.findByTestId('last-export')).textContent).toMatch(/\/reports\/alerts\.pdf/);
+
+    fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'csv' } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/reports/alerts.csv' } });
+    await act(async () => fireEvent.click(within(panel).getByRole('button', { name: 'Export' })));
+    const csv = invoke.mock.calls.find(([channel]) => channel === 'reports.csv')![1] as { columns: string[]; rows: unknown[][] };
+    expect(csv.columns).toContain('First evidence line');
+    expect(csv.rows).toHaveLength(1);
+    expect(csv.rows[0]!.slice(0, 2)).toEqual(['warning', 'burst']);
+    expect(csv.rows[0]![csv.columns.indexOf('First evidence file')]).toBe(FILE);
+    expect(csv.rows[0]![csv.columns.indexOf('First evidence line')]).toBe(253);
   });
 });
 

@@ -78,10 +78,10 @@ describe.skipIf(unavailable !== null)('analysis views in Chromium against npm ru
     await page.keyboard.press('Escape');
 
     const pdf = join(mkdtempSync(join(tmpdir(), 'custos-e2e-pdf-')), 'access-report.pdf');
-    await page.getByRole('button', { name: 'Export PDF…' }).click();
-    await page.getByLabel('PDF path').fill(pdf);
-    await page.getByRole('button', { name: 'Write PDF' }).click();
-    await expect.poll(() => page.getByTestId('pdf-written').textContent(), { timeout: 60_000 }).toMatch(/Wrote .*access-report\.pdf .*unsigned/);
+    const panel = page.getByRole('form', { name: 'Export report' });
+    await panel.getByLabel('Save to').fill(pdf);
+    await panel.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => page.getByTestId('last-export').textContent(), { timeout: 60_000 }).toMatch(/access-report\.pdf.*PDF, \d+ KB, not signed/s);
     expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
