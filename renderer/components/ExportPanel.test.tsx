@@ -94,6 +94,17 @@ describe('Export panel', () => {
     expect(JSON.stringify(store.getState())).not.toContain('not-it');
   });
 
+  it('names the seal the integrity certificate is checked against', async () => {
+    const { api, invoke } = fakeApi({ 'reports.certify': (request) => ok(written(request.path, false)) });
+    const { panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/c.pdf' } });
+    fireEvent.change(within(panel).getByLabelText('Compare with seal'), { target: { value: '/seals/archive.seal.json' } });
+    fireEvent.change(within(panel).getByLabelText('Prepared by'), { target: { value: 'A. Auditor' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    await within(panel).findByTestId('last-export');
+    expect(invoke).toHaveBeenCalledWith('reports.certify', { path: '/out/c.pdf', generatedBy: 'A. Auditor', sealPath: '/seals/archive.seal.json' });
+  });
+
   it('says an unwritable path is the problem and offers another folder', async () => {
     const { api } = fakeApi({ 'reports.certify': () => fail('internal', 'reports.certify failed: Cannot write /root/x.pdf: permission denied.') });
     const { panel } = renderPanel(api);

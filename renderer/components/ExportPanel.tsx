@@ -37,6 +37,7 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
   const [reason, setReason] = useState('Compliance report');
   const [location, setLocation] = useState('');
   const [preparedBy, setPreparedBy] = useState('');
+  const [sealPath, setSealPath] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
   const password = useRef<HTMLInputElement>(null);
   const id = `export-${target}`;
@@ -83,6 +84,7 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
       path: destination,
       scope,
       ...(preparedBy.trim() ? { generatedBy: preparedBy.trim() } : {}),
+      ...(target === 'integrity-certificate' && sealPath.trim() ? { sealPath: sealPath.trim() } : {}),
       ...(sign ? { signing: { p12Path: p12Path.trim(), password: secret, reason: reason.trim(), location: location.trim() } } : {}),
     });
   };
@@ -121,6 +123,12 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
           <label>
             Prepared by (optional)
             <input type="text" value={preparedBy} placeholder="name on the report" onChange={(event) => setPreparedBy(event.target.value)} aria-label="Prepared by" />
+          </label>
+        )}
+        {format === 'pdf' && target === 'integrity-certificate' && (
+          <label className="export-path">
+            Compare with seal (optional)
+            <input type="text" value={sealPath} spellCheck={false} placeholder="/home/me/archive.seal.json" onChange={(event) => setSealPath(event.target.value)} aria-label="Compare with seal" />
           </label>
         )}
         {format === 'pdf' && (

@@ -23,7 +23,7 @@ export interface CsvTable {
  * never copies it into the store, so it is gone when the request is.
  */
 export type ExportJob =
-  | { format: 'pdf'; path: string; scope: ExportScope; generatedBy?: string; signing?: PdfSigningRequest }
+  | { format: 'pdf'; path: string; scope: ExportScope; generatedBy?: string; signing?: PdfSigningRequest; /** Integrity certificate: compare with this seal first. */ sealPath?: string }
   | { format: 'fhir'; path: string; scope: ExportScope; bundle: boolean }
   | { format: 'csv'; path: string; table: CsvTable };
 
@@ -124,7 +124,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
         const signing = { ...(job.signing ? { signing: job.signing } : {}), ...(job.generatedBy ? { generatedBy: job.generatedBy } : {}) };
         const result =
           target === 'integrity-certificate'
-            ? await api.invoke('reports.certify', { path, ...signing })
+            ? await api.invoke('reports.certify', { path, ...signing, ...(job.sealPath ? { sealPath: job.sealPath } : {}) })
             : await api.invoke('reports.analysisPdf', {
                 kind: target,
                 path,

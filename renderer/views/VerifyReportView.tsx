@@ -141,7 +141,7 @@ function VerificationResult({ verification: v }: { verification: ReportVerificat
             <dt>Report</dt>
             <dd>
               {v.evidence.report.title} — {v.evidence.report.organization}, generated {v.evidence.report.generatedAt} by {v.evidence.report.generatedBy} (Custos{' '}
-              {v.evidence.report.custosVersion}); {v.evidence.rows.length} rows; query: {v.evidence.report.query}
+              {v.evidence.report.custosVersion}){v.evidence.rows.length > 0 ? `; ${v.evidence.rows.length} rows` : ''}; query: {v.evidence.report.query}
             </dd>
           </>
         )}
