@@ -11,12 +11,12 @@ import { VerifyReportView } from './VerifyReportView';
 
 type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> };
 
-function fakeApi(answers: Answers) {
+function fakeApi(answers: Answers, host: CustosApi['host'] = 'browser') {
   const invoke = vi.fn(async (channel: Channel, request: unknown) => {
     const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
     return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
   });
-  return { api: { host: 'browser', invoke, on: () => () => {} } as unknown as CustosApi, invoke };
+  return { api: { host, invoke, on: () => () => {} } as unknown as CustosApi, invoke };
 }
 
 function renderView(api: CustosApi, openFiles = 2) {
@@ -178,5 +178,27 @@ describe('Verify report view', () => {
     expect(invoke).toHaveBeenCalledWith('seal.create', { path: '/out/archive.seal.json', p12Path: '/keys/office.p12', password: 'pw-123456' });
     expect(invoke).toHaveBeenCalledWith('seal.check', { sealPath: '/out/archive.seal.json' });
     expect((within(panel).getByLabelText('Seal identity password') as HTMLInputElement).value).toBe('');
+  });
+
+  it('in the desktop app picks the report with the open dialog and the new identity file with the save dialog', async () => {
+    const { api, invoke } = fakeApi(
+      {
+        'dialog.openPaths': () => ok({ paths: ['/reports/signed.pdf'] }),
+        'dialog.savePath': () => ok({ path: '/keys/new.p12' }),
+      },
+      'electron',
+    );
+    renderView(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Choose: Signed PDF report' }));
+    await vi.waitFor(() => expect((screen.getByLabelText('Signed PDF report') as HTMLInputElement).value).toBe('/reports/signed.pdf'));
+    fireEvent.click(screen.getByRole('button', { name: 'Choose: New identity file' }));
+    await vi.waitFor(() => expect((screen.getByLabelText('New identity file') as HTMLInputElement).value).toBe('/keys/new.p12'));
+    expect(invoke).toHaveBeenCalledWith('dialog.savePath', { defaultName: 'signing-identity.p12', extensions: ['p12'] });
+  });
+
+  it('offers no Choose buttons in the browser, where dialogs are unsupported', () => {
+    const { api } = fakeApi({});
+    renderView(api);
+    expect(screen.queryByRole('button', { name: /^Choose/ })).toBeNull();
   });
 });

@@ -38,12 +38,6 @@ export function VerifyReportView() {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome<ReportVerification>>(null);
 
-  const choose = async () => {
-    const result = await api.invoke('dialog.openPaths', { kind: 'files' });
-    const chosen = result.ok ? result.value.paths[0] : undefined;
-    if (chosen) setPath(chosen);
-  };
-
   const verify = async (event: React.FormEvent) => {
     event.preventDefault();
     const target = path.trim();
@@ -65,15 +59,7 @@ export function VerifyReportView() {
         {openFiles} archive file{openFiles === 1 ? '' : 's'} open now.
       </Explainer>
       <form className="panel analysis-form" onSubmit={(event) => void verify(event)} aria-label="Report to verify">
-        <label className="export-path">
-          Signed PDF report
-          <input type="text" value={path} spellCheck={false} placeholder="/home/me/integrity-certificate.pdf" onChange={(event) => setPath(event.target.value)} aria-label="Signed PDF report" />
-        </label>
-        {api.host === 'electron' && (
-          <button className="button" type="button" onClick={() => void choose()}>
-            Choose…
-          </button>
-        )}
+        <PathField label="Signed PDF report" ariaLabel="Signed PDF report" value={path} onChange={setPath} placeholder="/home/me/integrity-certificate.pdf" />
         <button className="button button--primary" type="submit" disabled={busy}>
           {busy ? 'Verifying…' : 'Verify'}
         </button>
@@ -266,10 +252,14 @@ function CreateIdentity() {
         give the fingerprint to whoever will check them.
       </p>
       <form className="analysis-form" onSubmit={(event) => void submit(event)}>
-        <label className="export-path">
-          New identity file (.p12, never overwritten)
-          <input type="text" value={path} spellCheck={false} placeholder="/home/me/privacy-office.p12" onChange={(event) => setPath(event.target.value)} aria-label="New identity file" />
-        </label>
+        <PathField
+          label="New identity file (.p12, never overwritten)"
+          ariaLabel="New identity file"
+          value={path}
+          onChange={setPath}
+          placeholder="/home/me/privacy-office.p12"
+          save={{ defaultName: 'signing-identity.p12', extension: 'p12' }}
+        />
         <label>
           Signer name
           <input type="text" value={name} placeholder="Privacy Office" onChange={(event) => setName(event.target.value)} aria-label="Signer name" />
@@ -358,14 +348,8 @@ function SealArchives({ openFiles }: { openFiles: number }) {
           void seal();
         }}
       >
-        <label className="export-path">
-          Seal file
-          <input type="text" value={sealPath} spellCheck={false} placeholder="/home/me/archive.seal.json" onChange={(event) => setSealPath(event.target.value)} aria-label="Seal file" />
-        </label>
-        <label className="export-path">
-          Signing identity (PKCS#12)
-          <input type="text" value={p12Path} spellCheck={false} onChange={(event) => setP12Path(event.target.value)} aria-label="Seal signing identity" />
-        </label>
+        <PathField label="Seal file (new, or one to check against)" ariaLabel="Seal file" value={sealPath} onChange={setSealPath} placeholder="/home/me/archive.seal.json" />
+        <PathField label="Signing identity (PKCS#12)" ariaLabel="Seal signing identity" value={p12Path} onChange={setP12Path} placeholder="/home/me/privacy-office.p12" />
         <label>
           Password (used once, never stored)
           <input ref={password} type="password" autoComplete="off" aria-label="Seal identity password" />
@@ -428,5 +412,33 @@ function SealCheck({ seal, verdict }: { seal: SealCheckSummary; verdict: Verdict
         </table>
       </div>
     </div>
+  );
+}
+
+/** A path field; in the desktop app a Choose… button opens the native open or save dialog. */
+function PathField(props: { label: string; ariaLabel: string; value: string; onChange: (value: string) => void; placeholder?: string; save?: { defaultName: string; extension: string } }) {
+  const api = useApi();
+  const choose = async () => {
+    if (props.save) {
+      const result = await api.invoke('dialog.savePath', { defaultName: props.save.defaultName, extensions: [props.save.extension] });
+      if (result.ok && result.value.path) props.onChange(result.value.path);
+      return;
+    }
+    const result = await api.invoke('dialog.openPaths', { kind: 'files' });
+    const chosen = result.ok ? result.value.paths[0] : undefined;
+    if (chosen) props.onChange(chosen);
+  };
+  return (
+    <>
+      <label className="export-path">
+        {props.label}
+        <input type="text" value={props.value} spellCheck={false} placeholder={props.placeholder} onChange={(event) => props.onChange(event.target.value)} aria-label={props.ariaLabel} />
+      </label>
+      {api.host === 'electron' && (
+        <button className="button" type="button" onClick={() => void choose()} aria-label={`Choose: ${props.ariaLabel}`}>
+          Choose…
+        </button>
+      )}
+    </>
   );
 }
