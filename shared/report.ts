@@ -139,6 +139,11 @@ export interface CsvExportRequest {
   path: string;
   columns: string[];
   rows: CsvCell[][];
+  /**
+   * Large tables arrive in parts (the browser host limits one message to 1 MB): every part carries
+   * the same id; the backend keeps the rows until the part marked final, then writes the file once.
+   */
+  upload?: { id: string; final: boolean };
 }
 
 export interface CsvExportDone {

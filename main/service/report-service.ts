@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { RequestOf, ResponseOf } from '../../shared/contract.js';
-import type { PdfSigningRequest } from '../../shared/report.js';
+import type { CsvCell, PdfSigningRequest } from '../../shared/report.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
 import { reviewBreakGlass } from '../core/analyses/btg.js';
@@ -36,6 +36,11 @@ import { createSelfSignedIdentity } from '../core/signing/self-signed.js';
 import { scanArchive } from '../core/verify/scan.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
+
+/** An unfinished CSV upload is dropped after this long without a part. */
+const CSV_UPLOAD_IDLE_MS = 10 * 60_000;
+const CSV_MAX_UPLOADS = 8;
+const CSV_MAX_ROWS = 2_000_000;
 
 type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.analysisPdf' | 'reports.verify' | 'fhir.export' | 'reports.csv';
 
@@ -72,6 +77,9 @@ export function createReportService(options: { client: DbClient; dataDir: string
 
   const signingFrom = (request: PdfSigningRequest | undefined, signedAt: Date): SigningRequest | null =>
     request ? { identity: identityFrom(request.p12Path, request.password), reason: request.reason, location: request.location, signedAt } : null;
+
+  /** CSV exports arriving in parts, by upload id: rows wait here until the final part. */
+  const csvUploads = new Map<string, { path: string; columns: string[]; rows: CsvCell[][]; touchedMs: number }>();
 
   return {
     implementations: {
@@ -207,7 +215,30 @@ export function createReportService(options: { client: DbClient; dataDir: string
         return { path: result.path, exported: result.exported, undated: result.undated };
       },
 
-      'reports.csv': async ({ path, columns, rows }) => {
+      'reports.csv': async ({ path, columns, rows: part, upload }) => {
+        let rows = part;
+        if (upload) {
+          const now = Date.now();
+          for (const [id, pending] of csvUploads) if (now - pending.touchedMs > CSV_UPLOAD_IDLE_MS) csvUploads.delete(id);
+          const pending = csvUploads.get(upload.id) ?? { path, columns, rows: [], touchedMs: now };
+          if (pending.path !== path || pending.columns.join('\u0000') !== columns.join('\u0000')) {
+            csvUploads.delete(upload.id);
+            throw new WorkerError({ code: 'invalid-request', message: 'The parts of a CSV export do not belong together.', hint: 'Export again.' });
+          }
+          if (pending.rows.length + part.length > CSV_MAX_ROWS) {
+            csvUploads.delete(upload.id);
+            throw new WorkerError({ code: 'invalid-request', message: `A CSV export holds at most ${CSV_MAX_ROWS} rows.`, hint: 'Narrow the report (period, patient) and export again.' });
+          }
+          for (const row of part) pending.rows.push(row);
+          pending.touchedMs = now;
+          if (!upload.final) {
+            if (!csvUploads.has(upload.id) && csvUploads.size >= CSV_MAX_UPLOADS) throw new WorkerError({ code: 'invalid-request', message: 'Too many CSV exports are in progress.', hint: 'Wait for the others to finish.' });
+            csvUploads.set(upload.id, pending);
+            return { path: resolve(path), rows: pending.rows.length, bytes: 0 };
+          }
+          csvUploads.delete(upload.id);
+          rows = pending.rows;
+        }
         if (rows.length === 0) throw new WorkerError({ code: 'invalid-request', message: 'There are no rows to export.', hint: 'Widen the report (period, filters, patient) until it shows rows, then export again.' });
         const target = await outputPath(path);
         const text = toCsv(columns, rows);

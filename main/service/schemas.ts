@@ -166,6 +166,7 @@ export const requestSchemas = {
     path,
     columns: z.array(z.string().max(200)).min(1).max(200),
     rows: z.array(z.array(z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()])).max(200)).max(1_000_000),
+    upload: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/u), final: z.boolean() }).optional(),
   }) satisfies z.ZodType<RequestOf<'reports.csv'>>,
   'analyses.accessReport': accessReportRequestSchema satisfies z.ZodType<RequestOf<'analyses.accessReport'>>,
   'analyses.alerts': z.strictObject({ filter: alertFilterSchema, asOfMs: timeMs.optional() }) satisfies z.ZodType<RequestOf<'analyses.alerts'>>,

@@ -133,6 +133,30 @@ describe('Export panel', () => {
     expect(invoke).toHaveBeenCalledWith('reports.csv', { path: '/out/findings.csv', columns: ['File', 'Line'], rows: [['/a/audit.jsonl', 7]] });
   });
 
+  it('sends a large table in parts that each fit one host message, and reports every row', async () => {
+    const received: Array<RequestOf<'reports.csv'>> = [];
+    let total = 0;
+    const { api } = fakeApi({
+      'reports.csv': (request) => {
+        received.push(request);
+        total += request.rows.length;
+        return ok({ path: request.path, rows: total, bytes: request.upload?.final ? 1 : 0 });
+      },
+    });
+    const rows = Array.from({ length: 3000 }, (_, index) => [`/archive/audit-${index}.jsonl`, 'x'.repeat(300), index]);
+    const { panel } = renderPanel(api, { csv: () => ({ columns: ['File', 'Note', 'Line'], rows }) });
+    fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'csv' } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/big.csv' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    expect((await within(panel).findByTestId('last-export')).textContent).toContain('CSV, 3,000 rows');
+    expect(received.length).toBeGreaterThan(2);
+    for (const part of received) expect(new TextEncoder().encode(JSON.stringify({ seq: 1, channel: 'reports.csv', request: part })).length).toBeLessThan(1024 * 1024);
+    const ids = new Set(received.map((part) => part.upload?.id));
+    expect(ids.size).toBe(1);
+    expect(received.map((part) => part.upload?.final)).toEqual([...Array<boolean>(received.length - 1).fill(false), true]);
+    expect(received.flatMap((part) => part.rows)).toEqual(rows);
+  });
+
   it('exports an analysis report with its patient and period, and FHIR for the same scope', async () => {
     const { api, invoke } = fakeApi({
       'reports.analysisPdf': (request) => ok(written(request.path, false)),

@@ -1,5 +1,5 @@
-import type { AnalysisPdfKind, CsvCell, PdfSigningRequest } from '../../shared/report';
-import type { ErrorInfo } from '../../shared/result';
+import type { AnalysisPdfKind, CsvCell, CsvExportDone, PdfSigningRequest } from '../../shared/report';
+import type { ErrorInfo, Result } from '../../shared/result';
 import type { SliceCreator } from './types';
 
 /** Which report an export belongs to: each report view has its own busy state and last export. */
@@ -50,6 +50,28 @@ export interface ExportSlice {
   clearExportError(target: ExportTarget): void;
 }
 
+/** JSON characters per CSV part: well under the browser host's 1 MB message limit even when every character takes 3 bytes. */
+const CSV_PART_CHARS = 300_000;
+
+/** Splits the rows into parts that each fit in one message. */
+export function csvParts(rows: CsvCell[][]): CsvCell[][][] {
+  const parts: CsvCell[][][] = [];
+  let current: CsvCell[][] = [];
+  let size = 0;
+  for (const row of rows) {
+    const rowSize = JSON.stringify(row).length + 1;
+    if (current.length > 0 && size + rowSize > CSV_PART_CHARS) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += rowSize;
+  }
+  parts.push(current);
+  return parts;
+}
+
 const IDLE: ExportStatus = { busy: false, activity: null, error: null, lastPath: null, lastSummary: null };
 
 export function exportStatus(state: ExportSlice, target: ExportTarget): ExportStatus {
@@ -95,8 +117,16 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
       update(target, { busy: true, activity, error: null });
       try {
         if (job.format === 'csv') {
-          const result = await api.invoke('reports.csv', { path, columns: job.table.columns, rows: job.table.rows });
-          if (!result.ok) return fail(target, explainExportError(result.error));
+          const parts = csvParts(job.table.rows);
+          const upload = parts.length > 1 ? `csv-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` : null;
+          let result: Result<CsvExportDone> | null = null;
+          for (const [index, rows] of parts.entries()) {
+            const final = index === parts.length - 1;
+            if (parts.length > 1) update(target, { activity: `Writing the CSV… (${Math.round((100 * index) / parts.length)}%)` });
+            result = await api.invoke('reports.csv', { path, columns: job.table.columns, rows, ...(upload ? { upload: { id: upload, final } } : {}) });
+            if (!result.ok) return fail(target, explainExportError(result.error));
+          }
+          if (!result?.ok) return fail(target, { message: 'The CSV was not written.', hint: 'Try again.' });
           update(target, { busy: false, activity: null, lastPath: result.value.path, lastSummary: `CSV, ${pluralize(result.value.rows, 'row', 'rows')}` });
           return true;
         }

@@ -73,4 +73,21 @@ describe('reports.csv channel', () => {
     expect(readFileSync(join(archive, evidence)).equals(before)).toBe(true);
     expect(readdirSync(out).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('assembles a table sent in parts and writes it once, on the final part', async () => {
+    const path = join(out, 'parts.csv');
+    const first = await backend.invoke('reports.csv', { path, columns: ['N'], rows: [[1], [2]], upload: { id: 'u-1', final: false } });
+    expect(first.ok && first.value.rows).toBe(2);
+    expect(existsSync(path)).toBe(false);
+    const mixed = await backend.invoke('reports.csv', { path: join(out, 'other.csv'), columns: ['N'], rows: [[9]], upload: { id: 'u-2', final: false } });
+    expect(mixed.ok).toBe(true);
+    const last = await backend.invoke('reports.csv', { path, columns: ['N'], rows: [[3]], upload: { id: 'u-1', final: true } });
+    expect(last.ok && last.value.rows).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe('\uFEFFN\r\n1\r\n2\r\n3\r\n');
+
+    const wrong = await backend.invoke('reports.csv', { path: join(out, 'elsewhere.csv'), columns: ['N'], rows: [[10]], upload: { id: 'u-2', final: true } });
+    expect(!wrong.ok && wrong.error.message).toMatch(/do not belong together/);
+    expect(existsSync(join(out, 'elsewhere.csv'))).toBe(false);
+    expect(existsSync(join(out, 'other.csv'))).toBe(false);
+  });
 });
