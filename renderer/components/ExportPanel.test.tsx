@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Channel, CustosApi, RequestOf, ResponseOf } from '../../shared/contract';
 import type { ReportWritten } from '../../shared/report';
 import { fail, ok, type Result } from '../../shared/result';
@@ -191,6 +191,8 @@ describe('Export panel', () => {
   });
 
   it('shows progress while the backend works and ends it', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
     let finish: (result: Result<ReportWritten>) => void = () => {};
     const { api } = fakeApi({ 'reports.certify': () => new Promise((resolve) => (finish = resolve)) });
     const { panel } = renderPanel(api);
@@ -198,6 +200,10 @@ describe('Export panel', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
     expect((await within(panel).findByRole('status')).textContent).toContain('Writing the PDF…');
     expect((within(panel).getByRole('button', { name: 'Exporting…' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(3100);
+    });
+    expect(within(panel).getByRole('status').textContent).toMatch(/Writing the PDF… 3 s/);
     finish(ok(written('/out/c.pdf', false)));
     await within(panel).findByTestId('last-export');
     expect(within(panel).queryByRole('status')).toBeNull();

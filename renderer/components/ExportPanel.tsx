@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { exportStatus, type CsvTable, type ExportScope, type ExportTarget } from '../store/exportSlice';
 import { useCustos } from '../store/store';
 import { useApi } from './ApiContext';
@@ -41,6 +41,7 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
   const [formError, setFormError] = useState<string | null>(null);
   const password = useRef<HTMLInputElement>(null);
   const id = `export-${target}`;
+  const elapsed = useElapsedSeconds(status.busy);
 
   const chooseSavePath = async (): Promise<string | null> => {
     const result = await api.invoke('dialog.savePath', { defaultName: `${baseName}.${EXTENSION[format]}`, extensions: [EXTENSION[format]] });
@@ -170,6 +171,7 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
       {status.busy && (
         <p className="export-progress" role="status">
           <span className="export-spinner" aria-hidden="true" /> {status.activity}
+          {elapsed >= 2 && <span className="muted"> {elapsed} s</span>}
         </p>
       )}
       {formError && (
@@ -189,4 +191,19 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
       )}
     </section>
   );
+}
+
+/** Seconds since `running` became true, ticking once a second: a long report visibly stays alive. */
+function useElapsedSeconds(running: boolean): number {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    if (!running) return;
+    const started = Date.now();
+    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 1000);
+    return () => {
+      clearInterval(timer);
+      setSeconds(0);
+    };
+  }, [running]);
+  return running ? seconds : 0;
 }
