@@ -23,6 +23,7 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
   const out = mkdtempSync(join(tmpdir(), 'custos-e2e-export-'));
   const p12 = join(out, 'privacy-office.p12');
   const certificate = join(out, 'integrity-certificate.pdf');
+  const seal = join(out, 'archive.seal.json');
   const PASSWORD = 'e2e-identity-pass';
   const pageErrors: string[] = [];
 
@@ -56,6 +57,23 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
     expect(await form.getByTestId('self-signed-note').count()).toBe(1);
   });
 
+  it('seals the open demo archives and shows the check against the seal', { timeout: 120_000 }, async () => {
+    const panel = page.getByRole('region', { name: 'Seal open archives' });
+    await panel.getByLabel('Seal file').fill(seal);
+    await panel.getByLabel('Seal signing identity').fill(p12);
+    await panel.getByLabel('Seal identity password').fill(PASSWORD);
+    await panel.getByRole('button', { name: 'Seal open archives' }).click();
+    const check = panel.getByTestId('seal-check');
+    await check.waitFor({ timeout: 90_000 });
+    expect(await panel.getByTestId('seal-created').textContent()).toMatch(/Sealed \d+ files into .*archive\.seal\.json, signed by Privacy Office \(self-signed\)/);
+    expect(await check.textContent()).toMatch(/Seal signature valid/);
+    expect(await check.textContent()).toMatch(/completeness: confirmed/);
+    const statuses = await check.getByTestId('sealed-file').locator('.pill').allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 'unchanged')).toBe(true);
+    expect(existsSync(seal)).toBe(true);
+  });
+
   it('refuses a wrong password with a clear message and writes nothing', { timeout: 60_000 }, async () => {
     await page.getByRole('tab', { name: /Integrity/ }).click();
     const panel = page.getByRole('region', { name: 'Export' });
@@ -71,6 +89,7 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
 
   it('writes the signed integrity certificate of the demo and shows where', { timeout: 120_000 }, async () => {
     const panel = page.getByRole('region', { name: 'Export' });
+    await panel.getByLabel('Compare with seal').fill(seal);
     await panel.getByLabel('Identity password').fill(PASSWORD);
     await panel.getByRole('button', { name: 'Export' }).click();
     await expect.poll(() => panel.getByTestId('last-export').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 90_000 }).toContain(certificate);
@@ -79,6 +98,7 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
     expect(existsSync(certificate)).toBe(true);
     const text = run('pdftotext', [certificate, '-']);
     expect(text.stdout).toContain('Integrity');
+    expect(text.stdout).toContain('archive.seal.json');
     if (!PDF_TOOLS_MISSING.includes('pdfsig')) {
       const sig = run('pdfsig', [certificate]);
       expect(sig.stdout).toMatch(/Signature Validation: Signature is Valid/);
