@@ -5,7 +5,7 @@
  * view. poppler's pdftotext and pdfsig judge the PDF independently. Skips (with the reason) when
  * dist/ or Chromium is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -105,6 +105,32 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
       expect(sig.stdout).toMatch(/The signature form field is signed by the signer\(s\)|Total document signed/);
     }
     await page.screenshot({ path: join(RESULTS_DIR, 'e2e-export-integrity.png') });
+  });
+
+  it('exports FHIR AuditEvents as NDJSON, and says plainly that a CSV of no findings has no rows', { timeout: 120_000 }, async () => {
+    await page.getByRole('tab', { name: /Integrity/ }).click();
+    const panel = page.getByRole('region', { name: 'Export' });
+    const ndjson = join(out, 'events.ndjson');
+    await panel.getByLabel('Export format').selectOption('fhir-ndjson');
+    await panel.getByLabel('Save to').fill(ndjson);
+    await panel.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => panel.getByTestId('last-export').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 90_000 }).toContain(ndjson);
+    const events = readFileSync(ndjson, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { resourceType: string });
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event) => event.resourceType === 'AuditEvent')).toBe(true);
+    expect(await panel.getByTestId('last-export').textContent()).toContain(`${events.length.toLocaleString('en-US')} AuditEvent`);
+
+    const findingsShown = await page.getByTestId('finding-item').count();
+    await panel.getByLabel('Export format').selectOption('csv');
+    await panel.getByLabel('Save to').fill(join(out, 'findings.csv'));
+    await panel.getByRole('button', { name: 'Export' }).click();
+    if (findingsShown === 0) {
+      await expect.poll(() => panel.getByTestId('export-error').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 30_000 }).toMatch(/shows no rows/);
+      expect(existsSync(join(out, 'findings.csv'))).toBe(false);
+    } else {
+      await expect.poll(() => panel.getByTestId('last-export').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 30_000 }).toContain('findings.csv');
+      expect(readFileSync(join(out, 'findings.csv'), 'utf8').trim().split('\r\n')).toHaveLength(findingsShown + 1);
+    }
   });
 
   it('verifies the certificate in the Verify report view against the open archives', { timeout: 120_000 }, async () => {
