@@ -169,6 +169,7 @@ describe('Export panel', () => {
     expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'disclosures', path: '/out/d.pdf', patients: ['P-1'], fromMs: 1000, includeTreatmentPaymentOperations: false });
 
     fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'fhir-bundle' } });
+    expect(within(panel).getByTestId('fhir-scope').textContent).toBe('FHIR R4 AuditEvents of every tool call in the open archives about P-1 from 1970-01-01T00:00:01.000Z.');
     fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/d.json' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
     await vi.waitFor(() => expect(within(panel).getByTestId('last-export').textContent).toContain('/out/d.json'));

@@ -167,6 +167,14 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
           </fieldset>
         )}
       </form>
+      {(format === 'fhir-ndjson' || format === 'fhir-bundle') && (
+        <p className="muted" data-testid="fhir-scope">
+          FHIR R4 AuditEvents of every tool call in the open archives
+          {scope.patients && scope.patients.length > 0 ? ` about ${scope.patients.join(', ')}` : ''}
+          {scope.fromMs !== undefined ? ` from ${new Date(scope.fromMs).toISOString()}` : ''}
+          {scope.toMs !== undefined ? ` until ${new Date(scope.toMs).toISOString()}` : ''}.
+        </p>
+      )}
       {disabledReason && <p className="muted">{disabledReason}</p>}
       {status.busy && (
         <p className="export-progress" role="status">
