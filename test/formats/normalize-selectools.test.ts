@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createNormalizer, DEFAULT_BREAK_GLASS_CONFIG } from '../../main/core/formats/normalize/index.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
 import { jsonl, normalizeArchive, normalizeFiles, normalizeText } from './normalize-helpers.js';
+import { SELECTOOLS_SAMPLES } from '../support/samples.js';
 
-const SAMPLE_DIR = '/work/shared/samples/selectools-privacy-full';
+const SAMPLE_DIR = SELECTOOLS_SAMPLES;
 const SAMPLE_FILES = ['audit-2026-07-13.jsonl', 'audit-2026-07-14.jsonl', 'audit-2026-07-15.jsonl'].map((name) => ({
   file: `${SAMPLE_DIR}/${name}`,
   text: readFileSync(`${SAMPLE_DIR}/${name}`, 'utf8'),

@@ -8,8 +8,9 @@ import { chainEntry, chainedEntry, GENESIS } from '../../main/core/fixtures/less
 import type { ToolCall } from '../../main/core/fixtures/medical-timeline.js';
 import { loadIdentity, type SigningIdentity } from '../../main/core/signing/identity.js';
 import { createSelfSignedIdentity, type SelfSignedRequest } from '../../main/core/signing/self-signed.js';
+import { SELECTOOLS_SAMPLES } from '../support/samples.js';
 
-export const SELECTOOLS_SAMPLES = '/work/shared/samples/selectools-privacy-full';
+export { SELECTOOLS_SAMPLES };
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `custos-${prefix}-`));
