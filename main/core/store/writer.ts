@@ -3,7 +3,7 @@
  * findings, and removing files again. Every batch is committed synchronously, so readers that run
  * between batches (the worker answers queries while an archive opens) always see whole batches.
  */
-import type { Database, Statement } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import type { NormalizedEntry } from '../../../shared/entry.js';
 import type { Finding } from '../../../shared/findings.js';
 import type { GenericMapping } from '../../../shared/formats.js';
@@ -26,6 +26,11 @@ const LABEL_FIELD: Record<LabelColumn, keyof NormalizedEntry> = {
   error: 'error',
   decision: 'decision',
 };
+
+/** The entry fields behind the label columns, in LABEL_COLUMNS order. */
+const LABEL_FIELDS: ReadonlyArray<keyof NormalizedEntry> = LABEL_COLUMNS.map((column) => LABEL_FIELD[column]);
+/** Parameters of one `entries` row: 10 before the labels, the labels, 9 after. */
+const ENTRY_COLUMN_COUNT = 10 + LABEL_COLUMNS.length + 9;
 
 /** Interns strings in `labels`, caching ids so a million entries cost one lookup per distinct value. */
 export class LabelCache {
@@ -94,6 +99,8 @@ export class EntryWriter {
   written = 0;
   /** Entry ids are assigned here (AUTOINCREMENT never reuses them) so the FTS docid needs no round trip. */
   private nextId: number;
+  private readonly entryParams: SqlValue[] = new Array<SqlValue>(ENTRY_COLUMN_COUNT).fill(null);
+  private readonly textParams: SqlValue[] = [0, '', ''];
 
   constructor(
     private readonly db: Database,
@@ -103,7 +110,7 @@ export class EntryWriter {
     this.insertEntry = db.prepare(
       `INSERT INTO entries(id, file_id, line, byte_offset, byte_length, line_sha256, format, time_ms, time_raw, time_extra, ${LABEL_COLUMNS.join(', ')},
         success, duration_ms, turn, call_id, call_record, time_assumed_utc, privacy, break_glass, break_glass_signals)
-       VALUES (${new Array(10 + LABEL_COLUMNS.length + 9).fill('?').join(', ')})`,
+       VALUES (${new Array(ENTRY_COLUMN_COUNT).fill('?').join(', ')})`,
     );
     this.insertText = db.prepare('INSERT INTO entry_text(docid, args, result) VALUES (?, ?, ?)');
     const sequence = db.exec("SELECT seq FROM sqlite_sequence WHERE name = 'entries'")[0]?.values[0]?.[0];
@@ -160,37 +167,45 @@ export class EntryWriter {
 
   private write(fileId: number, entry: NormalizedEntry): void {
     const source = entry.source;
-    const labelIds = LABEL_COLUMNS.map((column, index) => {
-      const id = this.labels.idOf((entry[LABEL_FIELD[column]] as string | null | undefined) ?? null);
-      this.labels.noteUse(index, id);
-      return id;
-    });
     const id = this.nextId++;
     const time = compactTime(entry.timeMs, entry.timeRaw);
-    this.insertEntry.run([
-      id,
-      fileId,
-      source.line,
-      source.byteOffset,
-      source.byteLength,
-      hexToBytes(entry.lineSha256),
-      entry.format,
-      entry.timeMs,
-      time.raw,
-      time.extra,
-      ...labelIds,
-      entry.success === null ? null : entry.success ? 1 : 0,
-      entry.durationMs,
-      entry.turn,
-      entry.callId,
-      entry.callRecord === false ? 0 : 1,
-      entry.timeAssumedUtc === true ? 1 : 0,
-      entry.privacy ?? null,
-      entry.breakGlass.length > 0 ? 1 : 0,
-      entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null,
-    ]);
+    // One parameter array reused for every row (sql.js copies the values when binding): a million
+    // entries would otherwise allocate a million arrays plus the label-id arrays spread into them.
+    const params = this.entryParams;
+    params[0] = id;
+    params[1] = fileId;
+    params[2] = source.line;
+    params[3] = source.byteOffset;
+    params[4] = source.byteLength;
+    params[5] = hexToBytes(entry.lineSha256);
+    params[6] = entry.format;
+    params[7] = entry.timeMs;
+    params[8] = time.raw;
+    params[9] = time.extra;
+    let at = 10;
+    for (let index = 0; index < LABEL_FIELDS.length; index++) {
+      const labelId = this.labels.idOf((entry[LABEL_FIELDS[index]!] as string | null | undefined) ?? null);
+      this.labels.noteUse(index, labelId);
+      params[at++] = labelId;
+    }
+    params[at++] = entry.success === null ? null : entry.success ? 1 : 0;
+    params[at++] = entry.durationMs;
+    params[at++] = entry.turn;
+    params[at++] = entry.callId;
+    params[at++] = entry.callRecord === false ? 0 : 1;
+    params[at++] = entry.timeAssumedUtc === true ? 1 : 0;
+    params[at++] = entry.privacy ?? null;
+    params[at++] = entry.breakGlass.length > 0 ? 1 : 0;
+    params[at++] = entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null;
+    this.insertEntry.run(params);
     if (entry.argsText || entry.resultText) {
-      this.insertText.run([id, searchableText(entry.argsText), searchableText(entry.resultText)]);
+      const text = this.textParams;
+      text[0] = id;
+      // As UTF-8 bytes: FTS4 reads a blob's bytes as the database's UTF-8 text (the same tokens),
+      // and Node encodes natively where sql.js would encode a string in JavaScript, twice.
+      text[1] = Buffer.from(searchableText(entry.argsText), 'utf8');
+      text[2] = Buffer.from(searchableText(entry.resultText), 'utf8');
+      this.insertText.run(text);
     }
   }
 }
