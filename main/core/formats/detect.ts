@@ -6,19 +6,7 @@
  */
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { PyObject } from '../json/py-value.js';
-
-/** selectools AuditLogger event names (v1.3). */
-export const SELECTOOLS_EVENTS = new Set([
-  'run_start',
-  'run_end',
-  'tool_start',
-  'tool_end',
-  'tool_error',
-  'llm_end',
-  'policy_decision',
-  'guardrail_triggered',
-  'error',
-]);
+import { isSelectoolsEvent } from './selectools-events.js';
 
 export type Detection = { format: FormatId; reason: string } | { format: null; reason: string };
 
@@ -35,7 +23,7 @@ export function detectFormat(entry: PyObject, mapping?: GenericMapping): Detecti
     return { format: 'fhir', reason: 'entries are FHIR AuditEvent resources' };
   }
   const event = entry.get('event');
-  if (typeof event === 'string' && has(entry, 'ts') && (has(entry, 'run_id') || SELECTOOLS_EVENTS.has(event))) {
+  if (typeof event === 'string' && has(entry, 'ts') && (has(entry, 'run_id') || isSelectoolsEvent(event))) {
     return { format: 'selectools', reason: 'entries carry event, ts and run_id (selectools AuditLogger)' };
   }
   if (mapping) return { format: 'generic', reason: 'read with the supplied mapping file' };

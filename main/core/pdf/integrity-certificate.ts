@@ -2,12 +2,13 @@
  * The integrity certificate: what was verified, how, and the verdict — per file its format,
  * entries, chain status, head hash and findings, the completeness verdict and the seal used.
  */
-import { basename, dirname, relative, sep } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { Finding } from '../../../shared/findings.js';
 import { FINDING_EXPLANATIONS } from '../../../shared/findings.js';
 import type { EvidenceFile, ReportEvidence } from '../../../shared/report.js';
 import type { SealCheckSummary } from '../../../shared/signing.js';
 import type { FileReport, VerifyReport } from '../../../shared/verification.js';
+import { commonFolder } from '../paths/common-folder.js';
 import { CUSTOS_VERSION } from '../version.js';
 import { ReportDocument, type PageLayout, TONE_COLORS, formatUtc, type Tone } from './report-document.js';
 
@@ -34,7 +35,7 @@ const SEAL_WORDS: Record<SealCheckSummary['files'][number]['status'], string> = 
 
 export function buildIntegrityCertificate(input: IntegrityCertificateInput, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
   const { report, seal } = input;
-  const root = commonRoot(report.files.map((file) => file.path));
+  const root = report.files.length === 0 ? null : commonFolder(report.files.map((file) => file.path)) || null;
   const shown = (path: string) => (root ? relative(root, path) || basename(path) : path);
   const period = periodOf(report.files);
   const entries = report.files.reduce((sum, file) => sum + file.entries, 0);
@@ -215,16 +216,3 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-function commonRoot(paths: string[]): string | null {
-  if (paths.length === 0) return null;
-  const split = paths.map((path) => dirname(path).split(sep));
-  const first = split[0] ?? [];
-  let length = first.length;
-  for (const parts of split) {
-    let same = 0;
-    while (same < length && parts[same] === first[same]) same++;
-    length = same;
-  }
-  const root = first.slice(0, length).join(sep);
-  return root === '' ? null : root;
-}

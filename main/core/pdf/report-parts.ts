@@ -1,11 +1,12 @@
 /** Pieces the analysis reports share: provenance input, evidence skeleton, times and file names. */
-import { basename, dirname, relative, sep } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { EvidenceRef, ReportFileVerdict } from '../../../shared/analyses.js';
 import type { EvidenceRow, ReportEvidence, ReportKind } from '../../../shared/report.js';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { CUSTOS_VERSION } from '../version.js';
 import { evidenceFile } from './integrity-certificate.js';
 import { TONE_COLORS, type ReportDocument, type Tone } from './report-document.js';
+import { commonFolder } from '../paths/common-folder.js';
 
 /** Who the report is for and by, and the verification the analysis rests on. */
 export interface ReportProvenance {
@@ -28,15 +29,7 @@ export function day(ms: number | null): string {
 /** Shortens evidence paths to what distinguishes them: the part below their common folder. */
 export function pathShortener(paths: string[]): (path: string) => string {
   if (paths.length === 0) return (path) => path;
-  const split = paths.map((path) => dirname(path).split(sep));
-  const first = split[0] ?? [];
-  let length = first.length;
-  for (const parts of split) {
-    let same = 0;
-    while (same < length && parts[same] === first[same]) same++;
-    length = same;
-  }
-  const root = first.slice(0, length).join(sep);
+  const root = commonFolder(paths);
   return (path) => (root ? relative(root, path) || basename(path) : path);
 }
 

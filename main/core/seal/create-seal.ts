@@ -1,8 +1,9 @@
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { writeNewFile } from '../output/atomic-write.js';
 import { signDetached } from '../signing/cms.js';
 import type { SigningIdentity } from '../signing/identity.js';
+import { commonFolder } from '../paths/common-folder.js';
 import { CUSTOS_VERSION } from '../version.js';
 import { canonicalSealBody, SEAL_CANONICALIZATION, SEAL_SIGNATURE_FORMAT, SEAL_VERSION, type SealBody, type SealDocument, type SealedFile } from './seal-document.js';
 
@@ -17,7 +18,7 @@ export function createSeal(report: VerifyReport, identity: SigningIdentity, give
     throw new Error(`Cannot seal ${unreadable.map((finding) => finding.file).join(', ')}: ${unreadable[0]?.detail ?? 'unreadable'}`);
   }
   const absolutePaths = report.files.map((file) => resolve(file.path));
-  const root = commonFolder(absolutePaths);
+  const root = commonFolder(absolutePaths) || sep;
   const files: SealedFile[] = report.files.map((file, index) => {
     const absolutePath = absolutePaths[index] ?? resolve(file.path);
     return {
@@ -69,14 +70,3 @@ function asGiven(absolutePath: string, givenPaths: readonly string[]): string {
   return absolutePath;
 }
 
-function commonFolder(paths: string[]): string {
-  const split = paths.map((path) => dirname(path).split(sep));
-  const first = split[0] ?? [];
-  let length = first.length;
-  for (const parts of split) {
-    let same = 0;
-    while (same < length && parts[same] === first[same]) same++;
-    length = same;
-  }
-  return first.slice(0, length).join(sep) || sep;
-}

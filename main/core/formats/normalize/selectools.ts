@@ -19,21 +19,12 @@
 import type { PrivacyLevel } from '../../../../shared/entry.js';
 import { FINDING_SEVERITY, type Finding } from '../../../../shared/findings.js';
 import type { PyObject, PyValue } from '../../json/py-value.js';
+import { isSelectoolsEvent, SELECTOOLS_EVENTS } from '../selectools-events.js';
 import { scanBreakGlass } from './break-glass.js';
 import { renderText } from './field-reader.js';
 import { EMPTY_FIELDS, type EntryFields, type FormatReading, type LineContext } from './types.js';
 
-export const SELECTOOLS_EVENTS = [
-  'run_start',
-  'run_end',
-  'tool_start',
-  'tool_end',
-  'tool_error',
-  'llm_end',
-  'policy_decision',
-  'guardrail_triggered',
-  'error',
-] as const;
+export { SELECTOOLS_EVENTS };
 
 /** Bounds the memory of a log whose runs or calls never end (a crashed writer). */
 const MAX_OPEN_ITEMS = 50_000;
@@ -56,7 +47,7 @@ export class SelectoolsReader {
     const root = reader.root as PyObject;
     const event = typeof root.get('event') === 'string' ? (root.get('event') as string) : null;
     if (event === null) reader.problems.push('event: missing, so the kind of event is unknown');
-    else if (!(SELECTOOLS_EVENTS as readonly string[]).includes(event)) reader.problems.push(`event: "${event}" is not a selectools event`);
+    else if (!isSelectoolsEvent(event)) reader.problems.push(`event: "${event}" is not a selectools event`);
 
     const runId = reader.label('run_id');
     const callId = reader.label('call_id');
