@@ -1,24 +1,15 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Channel, CustosApi, RequestOf, ResponseOf } from '../../shared/contract';
+import type { CustosApi, RequestOf } from '../../shared/contract';
 import type { ReportWritten } from '../../shared/report';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SignerSummary } from '../../shared/signing';
 import { createCustosStore, StoreContext } from '../store/store';
 import { ApiContext } from './ApiContext';
 import { ExportPanel, type ExportPanelProps } from './ExportPanel';
+import { fakeApi } from '../test-support/fake-api';
 
-type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> | Promise<Result<ResponseOf<C>>> };
-
-function fakeApi(answers: Answers, host: CustosApi['host'] = 'browser') {
-  const invoke = vi.fn(async (channel: Channel, request: unknown) => {
-    const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
-    return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
-  });
-  const api = { host, invoke, on: () => () => {} } as unknown as CustosApi;
-  return { api, invoke };
-}
 
 function renderPanel(api: CustosApi, props: Partial<ExportPanelProps> = {}) {
   const store = createCustosStore(api);

@@ -1,38 +1,18 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Channel, CustosApi, EventName, Events, RequestOf, ResponseOf } from '../../shared/contract';
-import { fail, ok, type Result } from '../../shared/result';
+import type { CustosApi } from '../../shared/contract';
+import { ok } from '../../shared/result';
 import type { TailAlert, TailStatus } from '../../shared/tail';
 import { createCustosStore, StoreContext } from '../store/store';
 import { ApiContext } from './ApiContext';
 import { App } from './App';
+import { fakeApi, type Answers } from '../test-support/fake-api';
 
 vi.hoisted(() => {
   window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {} })) as unknown as typeof window.matchMedia;
 });
 
-type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> };
-
-function fakeApi(answers: Answers, host: CustosApi['host'] = 'browser') {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const invoke = vi.fn(async (channel: Channel, request: unknown) => {
-    const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
-    return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
-  });
-  const api = {
-    host,
-    invoke,
-    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-  } as unknown as CustosApi;
-  const emit = <E extends EventName>(event: E, payload: Events[E]) => act(() => listeners.get(event)?.forEach((listener) => listener(payload)));
-  return { api, invoke, emit };
-}
 
 const status = (overrides: Partial<TailStatus> = {}): TailStatus => ({
   tailId: 't1',

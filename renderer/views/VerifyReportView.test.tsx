@@ -1,23 +1,15 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Channel, CustosApi, RequestOf, ResponseOf } from '../../shared/contract';
+import type { CustosApi } from '../../shared/contract';
 import type { ReportEvidence, ReportVerification } from '../../shared/report';
-import { fail, ok, type Result } from '../../shared/result';
+import { fail, ok } from '../../shared/result';
 import type { SignerSummary } from '../../shared/signing';
 import { ApiContext } from '../components/ApiContext';
 import { createCustosStore, StoreContext } from '../store/store';
 import { VerifyReportView } from './VerifyReportView';
+import { fakeApi } from '../test-support/fake-api';
 
-type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> };
-
-function fakeApi(answers: Answers, host: CustosApi['host'] = 'browser') {
-  const invoke = vi.fn(async (channel: Channel, request: unknown) => {
-    const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
-    return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
-  });
-  return { api: { host, invoke, on: () => () => {} } as unknown as CustosApi, invoke };
-}
 
 function renderView(api: CustosApi, openFiles = 2) {
   const store = createCustosStore(api);

@@ -3,39 +3,19 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccessReport, Alert, AlertsReport, BtgEvent, BtgOverview, JournalStatus, RetentionPolicy, RetentionReview } from '../../shared/analyses';
 import type { ArchiveFile, SessionSummary } from '../../shared/archive';
-import type { Channel, CustosApi, EventName, Events, RequestOf, ResponseOf } from '../../shared/contract';
+import type { CustosApi } from '../../shared/contract';
 import type { EntryRow } from '../../shared/query';
-import { fail, ok, type Result } from '../../shared/result';
+import { ok } from '../../shared/result';
 import { ApiContext } from '../components/ApiContext';
 import { App } from '../components/App';
 import { createCustosStore, StoreContext } from '../store/store';
+import { fakeApi, type Answers } from '../test-support/fake-api';
 
 // uPlot asks matchMedia for the pixel ratio when it loads; jsdom has none.
 vi.hoisted(() => {
   window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {} })) as unknown as typeof window.matchMedia;
 });
 
-type Answers = { [C in Channel]?: (request: RequestOf<C>) => Result<ResponseOf<C>> };
-
-/** A scripted backend standing in for main/service in these component tests only. */
-function fakeApi(answers: Answers) {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const invoke = vi.fn(async (channel: Channel, request: unknown) => {
-    const answer = answers[channel] as ((request: unknown) => Result<unknown>) | undefined;
-    return answer ? answer(request) : fail('internal', `no answer scripted for ${channel}`);
-  });
-  const api = {
-    host: 'browser',
-    invoke,
-    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-  } as unknown as CustosApi;
-  return { api, invoke };
-}
 
 const FILE = '/evidence/clinic-chained/audit-2026-07-10.jsonl';
 
