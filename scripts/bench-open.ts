@@ -7,22 +7,18 @@
  * filtered page p95 ≤ 30 ms.
  *
  * The archive is generated once with the fixture generator and cached under .cache/bench/ (shared
- * with bench:verify).  BENCH_ENTRIES=N picks another size (cached separately); BENCH_DIR=DIR another folder.
+ * with bench:verify: scripts/bench-archive.ts).  BENCH_ENTRIES=N picks another size (cached separately); BENCH_DIR=DIR another folder.
  * The open and the queries run in a child process so its peak RSS is the store's alone.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeArchive } from '../main/core/fixtures/index.js';
 import { DbClient } from '../main/worker/client.js';
+import { benchArchive, BENCH_ENTRIES, BENCH_ROOT } from './bench-archive.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 1_000_000);
-/** BENCH_DIR: another folder for the cached archive (same generator, seed and options: the same bytes). */
-const DIR = process.env['BENCH_DIR'] ? resolve(process.env['BENCH_DIR']) : join(ROOT, '.cache', 'bench', `chained-${ENTRIES}`);
-const FILE = join(DIR, 'audit.jsonl');
+const ROOT = BENCH_ROOT;
+const ENTRIES = BENCH_ENTRIES;
+const { file: FILE } = await benchArchive();
 const RUNS = 50;
 
 interface ChildReport {
@@ -150,10 +146,6 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
 
 async function parent(): Promise<void> {
-  if (!existsSync(FILE)) {
-    process.stdout.write(`Generating ${ENTRIES.toLocaleString('en-US')} chained entries into ${DIR} (once; cached) …\n`);
-    await writeArchive(DIR, { format: 'chained', seed: 7, entries: ENTRIES, rotation: 'single', scenario: true });
-  }
   const size = (await stat(FILE)).size;
   process.stdout.write(`Archive: ${FILE} (${mb(size)}, ${ENTRIES.toLocaleString('en-US')} entries)\n`);
   await run('cat', [FILE], false); // warm the page cache for both

@@ -7,23 +7,22 @@
  * Each measurement runs in its own child process so its peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AccessReport, AccessRow } from '../shared/analyses.js';
 import type { VerifyReport } from '../shared/verification.js';
-import { writeArchive } from '../main/core/fixtures/index.js';
 import { buildAccessReportPdf } from '../main/core/pdf/access-report-pdf.js';
 import { writeReport } from '../main/core/pdf/write-report.js';
 import { loadIdentity } from '../main/core/signing/identity.js';
 import { createSelfSignedIdentity } from '../main/core/signing/self-signed.js';
+import { benchArchive, BENCH_ENTRIES, BENCH_ROOT } from './bench-archive.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 1_000_000);
-const DIR = process.env['BENCH_DIR'] ? resolve(process.env['BENCH_DIR']) : join(ROOT, '.cache', 'bench', `chained-${ENTRIES}`);
-const FILE = join(DIR, 'audit.jsonl');
+const ROOT = BENCH_ROOT;
+const ENTRIES = BENCH_ENTRIES;
+const { file: FILE } = await benchArchive();
 
 /** A deterministic access report of `rows` rows, shaped like the real ones (several files, users, tools). */
 function syntheticReport(rows: number): { report: AccessReport; verification: VerifyReport } {
@@ -142,10 +141,6 @@ function run(args: string[]): Promise<Measured> {
 }
 
 async function parent(): Promise<void> {
-  if (!existsSync(FILE)) {
-    process.stdout.write(`Generating ${ENTRIES.toLocaleString('en-US')} chained entries into ${DIR} (once; cached, shared with bench:open) …\n`);
-    await writeArchive(DIR, { format: 'chained', seed: 7, entries: ENTRIES, rotation: 'single', scenario: true });
-  }
   const self = fileURLToPath(import.meta.url);
   const small = await run([self, '--child', '2500']);
   const large = await run([self, '--child', '10000']);

@@ -3,74 +3,17 @@
  * against `sha256sum` on the same file, in the same run, and prints the wall-time ratio and the
  * peak memory of each. Targets (issue 2): verify ≤ 1.5× sha256sum wall, peak RSS ≤ 300 MB.
  *
- * The archive is generated once and cached under .cache/bench/: the fixture generator writes a
- * day of realistic traffic (50,000 entries, every planted scenario), and that day is replayed on
- * the following days — timestamps shifted, every entry re-chained onto the previous one with the
- * generator's own chainEntry — until the archive holds BENCH_ENTRIES entries. (Generating a
- * million distinct entries takes the generator far longer than a benchmark should wait.)
+ * The archive is the shared cached benchmark archive (scripts/bench-archive.ts).
  *   BENCH_ENTRIES=N   archive size (default 1,000,000; a different size is cached separately)
  *   BENCH_RUNS=N      timed runs of each command (default 1; the best run counts)
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { readLines, writeArchive } from '../main/core/fixtures/index.js';
-import { chainEntry, GENESIS } from '../main/core/fixtures/lesson-formats.js';
-import { parsePyJson } from '../main/core/json/parse.js';
-import type { PyObject } from '../main/core/json/py-value.js';
+import { join } from 'node:path';
+import { benchArchive, BENCH_ROOT } from './bench-archive.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 1_000_000);
 const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 1));
-const BASE_ENTRIES = Math.min(50_000, ENTRIES);
-const DIR = join(ROOT, '.cache', 'bench', `verify-chained-${ENTRIES}`);
-const FILE = join(DIR, 'audit.jsonl');
-const INFO = join(DIR, 'bench-archive.json');
-const DAY_MS = 86_400_000;
-
-/** The same ISO timestamp `days` later (the date part only; time and offset as written). */
-function shiftDays(iso: string, days: number): string {
-  if (days === 0) return iso;
-  const date = new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-  return date + iso.slice(10);
-}
-
-async function generateArchive(): Promise<void> {
-  await rm(DIR, { recursive: true, force: true });
-  const baseDir = join(DIR, 'base-day');
-  await writeArchive(baseDir, { format: 'chained', seed: 7, entries: BASE_ENTRIES, rotation: 'single', days: 1, scenario: true });
-  const base: PyObject[] = [];
-  for await (const line of readLines(join(baseDir, 'audit.jsonl'))) base.push(parsePyJson(line).value as PyObject);
-  const partial = `${FILE}.partial`;
-  const out = createWriteStream(partial);
-  let previous = GENESIS;
-  let written = 0;
-  let chunk = '';
-  for (let day = 0; written < ENTRIES; day++) {
-    for (const original of base) {
-      if (written >= ENTRIES) break;
-      const entry: PyObject = new Map(original);
-      entry.set('timestamp', shiftDays(original.get('timestamp') as string, day));
-      const { line, hash } = chainEntry(entry, previous);
-      previous = hash;
-      written++;
-      chunk += `${line}\n`;
-      if (chunk.length > 1 << 20) {
-        if (!out.write(chunk)) await once(out, 'drain');
-        chunk = '';
-      }
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-  await rename(partial, FILE);
-  await rm(baseDir, { recursive: true, force: true });
-  await writeFile(INFO, `${JSON.stringify({ headHash: previous, totalLines: written }, null, 2)}\n`);
-}
 
 interface Measured {
   wallMs: number;
@@ -114,7 +57,7 @@ async function run(command: string, args: string[], capture = true): Promise<Mea
 function runOnce(command: string, args: string[], capture: boolean): Promise<Omit<Measured, 'cpuMs'>> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'] });
+    const child = spawn(command, args, { cwd: BENCH_ROOT, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'] });
     let stdout = '';
     let peak: number | null = null;
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -144,22 +87,17 @@ const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
-  if (!existsSync(INFO) || !existsSync(FILE)) {
-    process.stdout.write(`Generating ${ENTRIES.toLocaleString('en-US')} chained entries into ${DIR} (once; cached) …\n`);
-    await mkdir(DIR, { recursive: true });
-    const t = Date.now();
-    await generateArchive();
-    process.stdout.write(`  generated in ${seconds(Date.now() - t)}\n`);
-  }
+  const { file: FILE, anchor } = await benchArchive();
+  if (!anchor) throw new Error('the benchmark archive has no bench-archive.json (head hash and line count)');
+  const manifest = anchor;
   const size = (await stat(FILE)).size;
-  const manifest = JSON.parse(await readFile(INFO, 'utf8')) as { headHash: string; totalLines: number };
   process.stdout.write(`Archive: ${FILE} (${mb(size)}, ${manifest.totalLines.toLocaleString('en-US')} lines)\n`);
 
   // Warm the page cache so both commands read from memory, as the second of any two runs would.
   await run('cat', [FILE], false);
 
   const reference = await best('sha256sum', [FILE]);
-  const verify = await best(process.execPath, [join(ROOT, 'bin', 'custos.js'), 'verify', FILE, '--json', '--expect-head', manifest.headHash, '--expect-lines', String(manifest.totalLines)]);
+  const verify = await best(process.execPath, [join(BENCH_ROOT, 'bin', 'custos.js'), 'verify', FILE, '--json', '--expect-head', manifest.headHash, '--expect-lines', String(manifest.totalLines)]);
   let verdict = 'unreadable output';
   try {
     const report = JSON.parse(verify.stdout) as { findings: unknown[]; verdict: { integrity: string; completeness: string } };
