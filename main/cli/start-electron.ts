@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const MISSING_MESSAGE = `Custos: the Electron binary is not installed, so the desktop window cannot start.
 
 This checkout skips Electron's download (package.json "allowScripts": electron is false).
-To fetch it, on a machine with network access to github.com:
+To fetch it, on a machine that can reach Electron's release downloads:
   node node_modules/electron/install.js       (runs Electron's own download once)
 or allow it for good: set "electron": true under "allowScripts", then  npm rebuild electron
 or, without installing:  npx electron dist/main/app/main.js
