@@ -11,9 +11,10 @@
  * The open and the queries run in a child process so its peak RSS is the store's alone.
  */
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DbClient } from '../main/worker/client.js';
+import { readPeakRss } from './peak-rss.js';
 import { benchArchive, BENCH_ENTRIES, BENCH_ROOT } from './bench-archive.js';
 
 const ROOT = BENCH_ROOT;
@@ -104,15 +105,6 @@ interface Measured {
   peakRssKb: number | null;
   exitCode: number | null;
   stdout: string;
-}
-
-async function readPeakRss(pid: number): Promise<number | null> {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 function run(command: string, args: string[], keepOutput = true): Promise<Measured> {

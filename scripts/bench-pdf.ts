@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { buildAccessReportPdf } from '../main/core/pdf/access-report-pdf.js';
 import { writeReport } from '../main/core/pdf/write-report.js';
 import { loadIdentity } from '../main/core/signing/identity.js';
 import { createSelfSignedIdentity } from '../main/core/signing/self-signed.js';
+import { readPeakRss } from './peak-rss.js';
 import { benchArchive, BENCH_ENTRIES, BENCH_ROOT } from './bench-archive.js';
 
 const ROOT = BENCH_ROOT;
@@ -109,15 +109,6 @@ interface Measured {
   peakRssKb: number | null;
   exitCode: number | null;
   stdout: string;
-}
-
-async function readPeakRss(pid: number): Promise<number | null> {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 function run(args: string[]): Promise<Measured> {

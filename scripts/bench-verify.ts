@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { readPeakRss } from './peak-rss.js';
 import { benchArchive, BENCH_ROOT } from './bench-archive.js';
 
 const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 1));
@@ -22,17 +23,6 @@ interface Measured {
   peakRssKb: number | null;
   exitCode: number | null;
   stdout: string;
-}
-
-/** Peak resident memory of a running process (VmHWM is the kernel's own high-water mark). */
-async function readPeakRss(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** CPU ms of this process's waited-for children (cutime + cstime in /proc/self/stat), or null. */

@@ -82,25 +82,30 @@ export function sortedPythonKeys(obj: PyObject): string[] {
   return keys.sort();
 }
 
+/** A scalar as json.dumps writes it (strings through `quote`), or undefined for a list or object. */
+export function pythonJsonLeaf(v: PyValue, quote: (s: string) => string): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return quote(v);
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return pythonJsonFloat(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return v === null ? 'null' : undefined;
+  }
+}
+
 export function pythonDumps(value: PyValue, options: PythonDumpsOptions = {}): string {
   const sortKeys = options.sortKeys ?? false;
   const quote = (options.ensureAscii ?? true) ? pythonJsonStringAscii : pythonJsonStringUnicode;
   const [itemSep, keySep] = options.separators ?? [', ', ': '];
 
   const write = (v: PyValue): string => {
-    switch (typeof v) {
-      case 'string':
-        return quote(v);
-      case 'bigint':
-        return v.toString();
-      case 'number':
-        return pythonJsonFloat(v);
-      case 'boolean':
-        return v ? 'true' : 'false';
-      default:
-        break;
-    }
-    if (v === null) return 'null';
+    const leaf = pythonJsonLeaf(v, quote);
+    if (leaf !== undefined) return leaf;
     if (Array.isArray(v)) {
       if (v.length === 0) return '[]';
       let out = '[';
@@ -110,14 +115,15 @@ export function pythonDumps(value: PyValue, options: PythonDumpsOptions = {}): s
       }
       return out + ']';
     }
-    if (v.size === 0) return '{}';
+    const object = v as PyObject; // every other kind was a leaf
+    if (object.size === 0) return '{}';
     let out = '{';
     let first = true;
-    const keys = sortKeys ? sortedPythonKeys(v) : v.keys();
+    const keys = sortKeys ? sortedPythonKeys(object) : object.keys();
     for (const key of keys) {
       if (!first) out += itemSep;
       first = false;
-      out += quote(key) + keySep + write(v.get(key) as PyValue);
+      out += quote(key) + keySep + write(object.get(key) as PyValue);
     }
     return out + '}';
   };
