@@ -4,11 +4,11 @@
  * Debian's Chromium through playwright-core. Nothing here is a fake: it is what a user runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The repository root, from scripts/ (source) or dist/scripts/ (built). */
 function repoRoot(): string {
@@ -93,3 +93,17 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const RESULTS_DIR = resolve(REPO_ROOT, 'test-results');
+
+/**
+ * The served workbench in a fresh Chromium page, as every end-to-end test starts: the host on a
+ * fresh data dir, the page at its one-time URL, and page errors collected into `pageErrors`.
+ */
+export async function openWorkbench(pageErrors: string[]): Promise<{ host: HostProcess; browser: Browser; page: Page }> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const host = await startHostProcess();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(host.url);
+  return { host, browser, page };
+}

@@ -4,12 +4,12 @@
  * must show as an alert, and the patient report must list its accesses with file:line links that
  * open the entry re-read from disk. Skips (with the reason) when dist/ or Chromium is missing.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RESULTS_DIR, startHostProcess, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
+import { openWorkbench, RESULTS_DIR, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
 
 const unavailable = uiUnavailableReason();
 if (unavailable) console.log(`e2e analysis tests skipped: ${unavailable}`);
@@ -30,12 +30,7 @@ describe.skipIf(unavailable !== null)('analysis views in Chromium against npm ru
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(host.url);
+    ({ host, browser, page } = await openWorkbench(pageErrors));
   }, 180_000);
 
   afterAll(async () => {

@@ -5,12 +5,12 @@
  * view. poppler's pdftotext and pdfsig judge the PDF independently. Skips (with the reason) when
  * dist/ or Chromium is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RESULTS_DIR, startHostProcess, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
+import { openWorkbench, RESULTS_DIR, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
 import { PDF_TOOLS_MISSING, run } from '../pdf/pdf-tools.js';
 
 const unavailable = uiUnavailableReason() ?? (PDF_TOOLS_MISSING.includes('pdftotext') ? 'poppler-utils (pdftotext) is not installed' : null);
@@ -28,12 +28,7 @@ describe.skipIf(unavailable !== null)('export and report verification in Chromiu
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(host.url);
+    ({ host, browser, page } = await openWorkbench(pageErrors));
   }, 180_000);
 
   afterAll(async () => {

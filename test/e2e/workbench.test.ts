@@ -2,13 +2,13 @@
  * End to end: the built browser host and the real renderer in Debian Chromium, with the real
  * backend behind them. Skips (with the reason) when dist/ or Chromium is missing; `npm test` builds first.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive, type Manifest } from '../../main/core/fixtures/index.js';
-import { launchChromium, RESULTS_DIR, startHostProcess, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
+import { openWorkbench, RESULTS_DIR, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
 
 const unavailable = uiUnavailableReason();
 if (unavailable) console.log(`e2e workbench tests skipped: ${unavailable}`);
@@ -24,12 +24,7 @@ describe.skipIf(unavailable !== null)('workbench in Chromium against npm run ser
   beforeAll(async () => {
     tamperedDir = mkdtempSync(join(tmpdir(), 'custos-e2e-tampered-'));
     manifest = await writeArchive(tamperedDir, { format: 'chained', seed: 11, entries: 400, tamper: 'modify-field' });
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(host.url);
+    ({ host, browser, page } = await openWorkbench(pageErrors));
   });
 
   /** Opens a path through the Archives view's path field and waits until its files are listed. */

@@ -3,11 +3,10 @@
  * while a separate writer process appends to the folder. Skips (with the reason) when dist/ or
  * Chromium is missing; `npm test` builds first.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, RESULTS_DIR, startHostProcess, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
+import { openWorkbench, RESULTS_DIR, uiUnavailableReason, type HostProcess } from '../../scripts/ui-harness.js';
 import { runWriter, tempDir } from './helpers.js';
 
 const unavailable = uiUnavailableReason();
@@ -20,12 +19,7 @@ describe.skipIf(unavailable !== null)('Watch folder in Chromium against npm run 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(host.url);
+    ({ host, browser, page } = await openWorkbench(pageErrors));
   });
 
   afterAll(async () => {
