@@ -137,13 +137,7 @@ export function RetentionView() {
               longer period.
             </div>
           )}
-          {value.notes.length > 0 && (
-            <ul className="muted">
-              {value.notes.map((note) => (
-                <li key={note}>{note}</li>
-              ))}
-            </ul>
-          )}
+          <NotesList notes={value.notes} />
         </>
       )}
       {value && <ExportPanel target="retention" baseName="retention-review" csv={() => retentionFilesCsv(value)} />}
@@ -436,13 +430,19 @@ function PolicyForm({ view }: { view: SettingsView<RetentionPolicy> }) {
           {outcome.text}
         </p>
       )}
-      {current.notes.length > 0 && (
-        <ul className="muted">
-          {current.notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      )}
+      <NotesList notes={current.notes} />
     </section>
+  );
+}
+
+/** The policy's notes (sources of the defaults, ASTM E2147), when it has any. */
+function NotesList({ notes }: { notes: readonly string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ul className="muted">
+      {notes.map((note) => (
+        <li key={note}>{note}</li>
+      ))}
+    </ul>
   );
 }
