@@ -35,9 +35,15 @@ export const CHROMIUM_FLAGS = [
 
 /** Why the UI cannot be driven here, or null when it can. */
 export function uiUnavailableReason(): string | null {
-  if (!existsSync(SERVE_ENTRY) || !existsSync(RENDERER_INDEX)) return `the app is not built (${SERVE_ENTRY} or ${RENDERER_INDEX} is missing): run \`npm run build\` first`;
-  if (!existsSync(CHROMIUM_PATH)) return `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
-  return null;
+  const reason =
+    !existsSync(SERVE_ENTRY) || !existsSync(RENDERER_INDEX)
+      ? `the app is not built (${SERVE_ENTRY} or ${RENDERER_INDEX} is missing): run \`npm run build\` first`
+      : !existsSync(CHROMIUM_PATH)
+        ? `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`
+        : null;
+  // CI installs Chromium and builds first: there a missing piece is a failure, not a skip.
+  if (reason && process.env.CI) throw new Error(`end-to-end tests cannot run in CI: ${reason}`);
+  return reason;
 }
 
 export interface HostProcess {

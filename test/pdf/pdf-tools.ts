@@ -11,3 +11,6 @@ function available(command: string): boolean {
 }
 
 export const PDF_TOOLS_MISSING = ['pdfsig', 'pdftotext', 'pdftoppm', 'pdfdetach', 'qpdf'].filter((tool) => !available(tool));
+
+// CI installs poppler-utils and qpdf (.ci/run): there a missing tool fails the run instead of skipping the PDF checks.
+if (PDF_TOOLS_MISSING.length > 0 && process.env.CI) throw new Error(`PDF checks cannot run in CI: missing ${PDF_TOOLS_MISSING.join(', ')}`);
