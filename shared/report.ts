@@ -126,6 +126,11 @@ export interface AnalysisPdfRequest {
   toMs?: number;
   /** disclosures: keep treatment, payment and operations purposes. */
   includeTreatmentPaymentOperations?: boolean;
+  /**
+   * retention, break-the-glass and alerts: the moment the review is made as of (what the view
+   * showed), e.g. a retention review as of a chosen date; the time of writing when left out.
+   */
+  asOfMs?: number;
   organization?: string;
   generatedBy?: string;
   signing?: PdfSigningRequest;

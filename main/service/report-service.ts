@@ -156,7 +156,7 @@ export function createReportService(options: { client: DbClient; dataDir: string
         const loaded = await loadForAnalysis(paths);
         const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
         const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
-        const asOfMs = generatedAt.getTime();
+        const asOfMs = request.asOfMs ?? generatedAt.getTime();
         const btg = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: rules.btgOverdue.reviewWindowDays, reviews: btgReviews(journal.records), journal: journal.status });
         const settings = readReportSettings(options.dataDir);
         const provenance: ReportProvenance = {

@@ -154,6 +154,7 @@ export const requestSchemas = {
     fromMs: timeMs.optional(),
     toMs: timeMs.optional(),
     includeTreatmentPaymentOperations: z.boolean().optional(),
+    asOfMs: timeMs.optional(),
     organization: label.optional(),
     generatedBy: label.optional(),
     signing: z.strictObject({ p12Path: path, password, reason: label, location: label }).optional(),

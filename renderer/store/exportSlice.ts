@@ -11,6 +11,8 @@ export interface ExportScope {
   fromMs?: number;
   toMs?: number;
   includeTreatmentPaymentOperations?: boolean;
+  /** Retention, break-the-glass, alerts: the review's as-of moment the view shows. */
+  asOfMs?: number;
 }
 
 export interface CsvTable {
@@ -162,6 +164,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
                 ...(job.scope.fromMs !== undefined ? { fromMs: job.scope.fromMs } : {}),
                 ...(job.scope.toMs !== undefined ? { toMs: job.scope.toMs } : {}),
                 ...(job.scope.includeTreatmentPaymentOperations !== undefined ? { includeTreatmentPaymentOperations: job.scope.includeTreatmentPaymentOperations } : {}),
+                ...(job.scope.asOfMs !== undefined ? { asOfMs: job.scope.asOfMs } : {}),
                 ...signing,
               });
         if (!result.ok) return fail(target, explainExportError(result.error));

@@ -140,7 +140,7 @@ export function RetentionView() {
           <NotesList notes={value.notes} />
         </>
       )}
-      {value && <ExportPanel target="retention" baseName="retention-review" csv={() => retentionFilesCsv(value)} />}
+      {value && <ExportPanel target="retention" baseName="retention-review" scope={{ asOfMs: value.asOfMs }} csv={() => retentionFilesCsv(value)} />}
       <LegalHolds />
       <PolicyEditor />
       <DetailDrawer />

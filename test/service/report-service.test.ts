@@ -98,6 +98,16 @@ describe('signing, seal, report and FHIR channels', () => {
     expect(!noPatient.ok && noPatient.error.message).toMatch(/Name the patient/);
   });
 
+  it('writes the retention review as of the date the Retention view shows, not as of today', async () => {
+    const asOfMs = Date.UTC(2020, 0, 1);
+    const pdf = join(out, 'retention-2020.pdf');
+    const written = await backend.invoke('reports.analysisPdf', { kind: 'retention', path: pdf, asOfMs });
+    expect(written.ok).toBe(true);
+    const verified = await backend.invoke('reports.verify', { path: pdf });
+    expect(verified.ok && verified.value.evidence?.report.period.to).toBe('2020-01-01T00:00:00.000Z');
+    expect(verified.ok && verified.value.evidence?.report.query).toContain('as of 2020-01-01');
+  });
+
   it('exports the open archive as FHIR AuditEvents', async () => {
     const exported = await backend.invoke('fhir.export', { path: join(out, 'events.ndjson'), bundle: false });
     expect(exported.ok && exported.value.exported).toBeGreaterThan(0);
