@@ -27,3 +27,8 @@ export function cachedAnswer<T>(db: Database, key: string, compute: () => T): T 
   cache.answers.set(key, answer);
   return answer;
 }
+
+/** The index's version: it changes with every write, so answers remembered under it go stale with it. */
+export function indexVersion(db: Database): number {
+  return versions.get(db) ?? 0;
+}

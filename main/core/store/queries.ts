@@ -18,6 +18,7 @@ import type {
 import type { ChainStatus, CompletenessVerdict, IntegrityVerdict, Verdict } from '../../../shared/verification.js';
 import { cachedAnswer } from './answer-cache.js';
 import { timeRawSql } from './compact-time.js';
+import { cachedEntryOrder, entryOrder, sliceOrder } from './entry-order.js';
 import { filterCondition } from './filter.js';
 import type { LabelColumn } from './schema.js';
 
@@ -118,20 +119,38 @@ export function entryRow(db: Database, id: number): EntryRow | null {
   return entryRowsByIds(db, [id])[0] ?? null;
 }
 
-/** One page of entries matching a filter, sorted; `total` counts every match. */
+/**
+ * Rows near the top of the time (or file) order are cheapest straight from SQLite: it walks the
+ * index and stops after the page. Below this depth, or for columns without an index, a page is a
+ * slice of the whole filter's order (entry-order.ts), built once and then valid at every depth.
+ */
+const SHALLOW_ROWS = 10_000;
+const INDEX_ORDERED: ReadonlySet<SortColumn> = new Set<SortColumn>(['time', 'file']);
+
+/** One page of entries matching a filter, sorted (ties by id); `total` counts every match. */
 export function queryEntries(db: Database, query: EntryQuery): Page<EntryRow> {
+  const { filter, sort, offset, limit } = query;
+  let order = cachedEntryOrder(db, filter, sort.column);
+  if (order === undefined && !(INDEX_ORDERED.has(sort.column) && offset + limit <= SHALLOW_ROWS)) order = entryOrder(db, filter, sort.column);
+  if (order !== undefined) return { rows: entryRowsByIds(db, sliceOrder(order, sort.direction, offset, limit)), total: order.length, offset };
+  return { rows: entryRowsByIds(db, entryIdsByOffset(db, query)), total: countEntries(db, filter), offset };
+}
+
+/** The ids of one page by `ORDER BY … LIMIT … OFFSET`: the reference the ordered slices must equal. */
+export function entryIdsByOffset(db: Database, query: EntryQuery): number[] {
   const { where, params } = filterCondition(db, query.filter);
   const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
   // Entry ids follow file and line order (the writer assigns them so): sorting by file is by id.
   const order = query.sort.column === 'file' ? `e.id ${direction}` : `${SORT_EXPRESSIONS[query.sort.column]} ${direction}, e.id ${direction}`;
-  const ids = selectRows(db, `SELECT e.id FROM entries e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-    ...params,
-    query.limit,
-    query.offset,
-  ]).map((row) => Number(row[0]));
-  // Scrolling asks for page after page of one filter: count its matches once per index version.
-  const total = cachedAnswer(db, `count ${JSON.stringify(query.filter)}`, () => Number(selectValue(db, `SELECT count(*) FROM entries e WHERE ${where}`, params) ?? 0));
-  return { rows: entryRowsByIds(db, ids), total, offset: query.offset };
+  return selectRows(db, `SELECT e.id FROM entries e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]).map((row) =>
+    Number(row[0]),
+  );
+}
+
+/** Entries matching a filter; scrolling asks page after page of one filter, so counted once per index version. */
+function countEntries(db: Database, filter: EntryFilter): number {
+  const { where, params } = filterCondition(db, filter);
+  return cachedAnswer(db, `count ${JSON.stringify(filter)}`, () => Number(selectValue(db, `SELECT count(*) FROM entries e WHERE ${where}`, params) ?? 0));
 }
 
 /** Every entry of a conversation (or selectools run), in turn order. */
