@@ -9,26 +9,11 @@ import type { Finding } from '../../../shared/findings.js';
 import type { GenericMapping } from '../../../shared/formats.js';
 import type { FileReport, Verdict } from '../../../shared/verification.js';
 import { bumpVersion } from './answer-cache.js';
-import { compactTime } from './compact-time.js';
-import { LABEL_COLUMNS, type LabelColumn } from './schema.js';
+import { LABELS_PER_ROW, NUMBER, NUMBERS_PER_ROW, RowBatchPacker, SHA256_BYTES, STRING, STRINGS_PER_ROW, type RowBatch } from './row-batch.js';
+import { LABEL_COLUMNS } from './schema.js';
 
-const LABEL_FIELD: Record<LabelColumn, keyof NormalizedEntry> = {
-  event_type: 'eventType',
-  user: 'user',
-  role: 'role',
-  patient: 'patient',
-  tool: 'tool',
-  purpose: 'purpose',
-  conversation: 'conversationId',
-  model: 'model',
-  trigger: 'trigger',
-  client_ip: 'clientIp',
-  error: 'error',
-  decision: 'decision',
-};
+export { searchableText } from './row-batch.js';
 
-/** The entry fields behind the label columns, in LABEL_COLUMNS order. */
-const LABEL_FIELDS: ReadonlyArray<keyof NormalizedEntry> = LABEL_COLUMNS.map((column) => LABEL_FIELD[column]);
 /** Parameters of one `entries` row: 10 before the labels, the labels, 9 after. */
 const ENTRY_COLUMN_COUNT = 10 + LABEL_COLUMNS.length + 9;
 
@@ -46,8 +31,7 @@ export class LabelCache {
     this.select = db.prepare('SELECT id FROM labels WHERE value = ?');
   }
 
-  idOf(value: string | null): number | null {
-    if (value === null) return null;
+  idOf(value: string): number {
     const cached = this.ids.get(value);
     if (cached !== undefined) return cached;
     this.insert.run([value]);
@@ -58,9 +42,8 @@ export class LabelCache {
     return id;
   }
 
-  /** Remembers that `id` occurs in `column` (for the filter pickers). */
-  noteUse(columnIndex: number, id: number | null): void {
-    if (id === null) return;
+  /** Remembers that label `id` occurs in the label column `columnIndex` (for the filter pickers). */
+  noteUse(columnIndex: number, id: number): void {
     const key = id * 16 + columnIndex;
     if (this.recorded.has(key)) return;
     this.recorded.add(key);
@@ -68,6 +51,7 @@ export class LabelCache {
   }
 
   recordColumnValues(): void {
+    if (this.pending.length === 0) return;
     const statement = this.db.prepare('INSERT OR IGNORE INTO column_values(col, label_id) VALUES (?, ?)');
     try {
       for (const key of this.pending) statement.run([LABEL_COLUMNS[key % 16] ?? '', Math.floor(key / 16)]);
@@ -90,12 +74,29 @@ export interface IndexedFile {
   gzip: boolean;
 }
 
-/** Streams entries into the index. Call `flush` (or `close`) to commit what is buffered. */
+/** Where a batch packed elsewhere goes: its file, and the line number its line 0 stands for. */
+export interface BatchPlacement {
+  fileId: number;
+  lineBase: number;
+}
+
+/** A producer's label ids (RowBatchPacker) → index label ids, learnt from its batches in order. */
+type LabelTranslation = number[];
+
+const nullIfNaN = (value: number): number | null => (value !== value ? null : value);
+
+/**
+ * Streams entries into the index, either one by one (`add`, packed here) or as batches packed by
+ * range workers (`addBatch`). Each batch is one transaction. Call `flush` (or `close`) to commit
+ * what `add` buffered.
+ */
 export class EntryWriter {
   private readonly labels: LabelCache;
   private readonly insertEntry: Statement;
   private readonly insertText: Statement;
-  private readonly buffer: Array<{ fileId: number; entry: NormalizedEntry }> = [];
+  private readonly packer: RowBatchPacker;
+  /** Label translations per producer; `add`'s own packer is producer -1. */
+  private readonly translations = new Map<number, LabelTranslation>();
   written = 0;
   /** Entry ids are assigned here (AUTOINCREMENT never reuses them) so the FTS docid needs no round trip. */
   private nextId: number;
@@ -104,9 +105,10 @@ export class EntryWriter {
 
   constructor(
     private readonly db: Database,
-    private readonly batchSize = 5000,
+    batchSize = 5000,
   ) {
     this.labels = new LabelCache(db);
+    this.packer = new RowBatchPacker(batchSize);
     this.insertEntry = db.prepare(
       `INSERT INTO entries(id, file_id, line, byte_offset, byte_length, line_sha256, format, time_ms, time_raw, time_extra, ${LABEL_COLUMNS.join(', ')},
         success, duration_ms, turn, call_id, call_record, time_assumed_utc, privacy, break_glass, break_glass_signals)
@@ -120,8 +122,8 @@ export class EntryWriter {
 
   /** Buffers one entry; commits a batch when the buffer is full. Returns true when it committed. */
   add(fileId: number, entry: NormalizedEntry): boolean {
-    this.buffer.push({ fileId, entry });
-    if (this.buffer.length >= this.batchSize) {
+    this.packer.add(fileId, entry);
+    if (this.packer.full) {
       this.flush();
       return true;
     }
@@ -129,29 +131,49 @@ export class EntryWriter {
   }
 
   flush(): void {
-    if (this.buffer.length === 0) return;
+    if (this.packer.size === 0) return;
+    this.addBatch(this.packer.take(), -1, null);
+  }
+
+  /**
+   * Commits a batch packed by `producer` (a RowBatchPacker that sent every earlier batch of its
+   * own here, in order). With a placement, rows go to that file with their lines shifted.
+   */
+  addBatch(batch: RowBatch, producer: number, placement: BatchPlacement | null): void {
+    let translation = this.translations.get(producer);
+    if (translation === undefined) {
+      translation = [];
+      this.translations.set(producer, translation);
+    }
+    if (batch.labelBase !== translation.length) {
+      throw new Error(`Label batch out of order: producer ${producer} sent labels from ${batch.labelBase}, expected ${translation.length}.`);
+    }
     this.db.exec('BEGIN');
+    const firstId = this.nextId;
     try {
-      for (const { fileId, entry } of this.buffer) this.write(fileId, entry);
+      for (const value of batch.newLabels) translation.push(this.labels.idOf(value));
+      for (const use of batch.newColumnUses) this.labels.noteUse(use % 16, translation[Math.floor(use / 16)]!);
+      let textOffset = 0;
+      for (let row = 0; row < batch.count; row++) textOffset = this.writeRow(batch, row, translation, placement, textOffset);
       this.labels.recordColumnValues();
       this.db.exec('COMMIT');
     } catch (error) {
+      this.nextId = firstId;
       this.db.exec('ROLLBACK');
       throw error;
     }
-    this.written += this.buffer.length;
-    this.buffer.length = 0;
+    this.written += batch.count;
     bumpVersion(this.db);
   }
 
   /** Entries waiting for the next batch. */
   get buffered(): number {
-    return this.buffer.length;
+    return this.packer.size;
   }
 
   /** Drops what is buffered (the job failed or was cancelled) and releases the statements. */
   discard(): void {
-    this.buffer.length = 0;
+    this.packer.take();
     this.close();
   }
 
@@ -165,65 +187,55 @@ export class EntryWriter {
     }
   }
 
-  private write(fileId: number, entry: NormalizedEntry): void {
-    const source = entry.source;
+  /** Inserts one row; `textOffset` is where its text starts in `batch.text`. Returns where the next row's starts. */
+  private writeRow(batch: RowBatch, row: number, translation: LabelTranslation, placement: BatchPlacement | null, textOffset: number): number {
     const id = this.nextId++;
-    const time = compactTime(entry.timeMs, entry.timeRaw);
-    // One parameter array reused for every row (sql.js copies the values when binding): a million
-    // entries would otherwise allocate a million arrays plus the label-id arrays spread into them.
+    const numbers = batch.numbers;
+    const n = row * NUMBERS_PER_ROW;
+    const s = row * STRINGS_PER_ROW;
+    // One parameter array reused for every row (sql.js copies the values when binding).
     const params = this.entryParams;
     params[0] = id;
-    params[1] = fileId;
-    params[2] = source.line;
-    params[3] = source.byteOffset;
-    params[4] = source.byteLength;
-    params[5] = hexToBytes(entry.lineSha256);
-    params[6] = entry.format;
-    params[7] = entry.timeMs;
-    params[8] = time.raw;
-    params[9] = time.extra;
+    params[1] = placement === null ? numbers[n + NUMBER.fileId]! : placement.fileId;
+    params[2] = (placement === null ? 0 : placement.lineBase) + numbers[n + NUMBER.line]!;
+    params[3] = numbers[n + NUMBER.byteOffset]!;
+    params[4] = numbers[n + NUMBER.byteLength]!;
+    // A view, not a copy: sql.js copies a blob's bytes into SQLite's memory when binding.
+    params[5] = batch.sha256.subarray(row * SHA256_BYTES, (row + 1) * SHA256_BYTES);
+    params[6] = batch.strings[s + STRING.format] ?? null;
+    params[7] = nullIfNaN(numbers[n + NUMBER.timeMs]!);
+    params[8] = batch.strings[s + STRING.timeRaw] ?? null;
+    params[9] = nullIfNaN(numbers[n + NUMBER.timeExtra]!);
     let at = 10;
-    for (let index = 0; index < LABEL_FIELDS.length; index++) {
-      const labelId = this.labels.idOf((entry[LABEL_FIELDS[index]!] as string | null | undefined) ?? null);
-      this.labels.noteUse(index, labelId);
-      params[at++] = labelId;
+    const l = row * LABELS_PER_ROW;
+    for (let column = 0; column < LABELS_PER_ROW; column++) {
+      const local = batch.labels[l + column]!;
+      params[at++] = local < 0 ? null : translation[local]!;
     }
-    params[at++] = entry.success === null ? null : entry.success ? 1 : 0;
-    params[at++] = entry.durationMs;
-    params[at++] = entry.turn;
-    params[at++] = entry.callId;
-    params[at++] = entry.callRecord === false ? 0 : 1;
-    params[at++] = entry.timeAssumedUtc === true ? 1 : 0;
-    params[at++] = entry.privacy ?? null;
-    params[at++] = entry.breakGlass.length > 0 ? 1 : 0;
-    params[at++] = entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null;
+    params[at++] = nullIfNaN(numbers[n + NUMBER.success]!);
+    params[at++] = nullIfNaN(numbers[n + NUMBER.durationMs]!);
+    params[at++] = nullIfNaN(numbers[n + NUMBER.turn]!);
+    params[at++] = batch.strings[s + STRING.callId] ?? null;
+    params[at++] = numbers[n + NUMBER.callRecord]!;
+    params[at++] = numbers[n + NUMBER.timeAssumedUtc]!;
+    params[at++] = batch.strings[s + STRING.privacy] ?? null;
+    params[at++] = numbers[n + NUMBER.breakGlass]!;
+    params[at++] = batch.strings[s + STRING.breakGlassSignals] ?? null;
     this.insertEntry.run(params);
-    if (entry.argsText || entry.resultText) {
+    const argsLength = batch.textLengths[row * 2]!;
+    if (argsLength >= 0) {
+      const resultLength = batch.textLengths[row * 2 + 1]!;
+      const start = textOffset;
       const text = this.textParams;
       text[0] = id;
-      // As UTF-8 bytes: FTS4 reads a blob's bytes as the database's UTF-8 text (the same tokens),
-      // and Node encodes natively where sql.js would encode a string in JavaScript, twice.
-      text[1] = Buffer.from(searchableText(entry.argsText), 'utf8');
-      text[2] = Buffer.from(searchableText(entry.resultText), 'utf8');
+      // As UTF-8 bytes: FTS4 reads a blob's bytes as the database's UTF-8 text (the same tokens).
+      text[1] = batch.text.subarray(start, start + argsLength);
+      text[2] = batch.text.subarray(start + argsLength, start + argsLength + resultLength);
       this.insertText.run(text);
+      return start + argsLength + resultLength;
     }
+    return textOffset;
   }
-}
-
-/** A JSON object key: `"name":`. */
-const JSON_KEY = /"[^"\\]*(?:\\.[^"\\]*)*"\s*:/gu;
-
-/**
- * What free text searches: the values of arguments and results, without their JSON keys. Keys
- * repeat in every entry (a third of the full-text index) and are not what people search for.
- */
-export function searchableText(text: string | null): string {
-  return text === null ? '' : text.replace(JSON_KEY, ' ');
-}
-
-/** A Buffer is a Uint8Array: sql.js binds it as a blob without another copy in JS. */
-function hexToBytes(hex: string): Uint8Array {
-  return Buffer.from(hex, 'hex');
 }
 
 /** Registers a file about to be indexed (or re-indexed: its old entries and findings go). Returns its id. */
