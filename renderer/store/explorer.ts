@@ -13,6 +13,9 @@ export const MAX_PAGES_IN_FLIGHT = 2;
 /** Pages fetched beyond the viewport: more ahead in the scroll direction than behind. */
 const PREFETCH_AHEAD = 2;
 const PREFETCH_BEHIND = 1;
+/** Faster scrolling looks further ahead: enough pages to cover this much time at the current speed. */
+const PREFETCH_SECONDS = 2;
+const MAX_PREFETCH_AHEAD = 6;
 export const HISTOGRAM_BUCKETS = 120;
 export const FILTER_COLUMNS = ['user', 'role', 'patient', 'tool', 'purpose'] as const satisfies readonly DistinctColumn[];
 export type FilterColumn = (typeof FILTER_COLUMNS)[number];
@@ -36,8 +39,15 @@ export interface ExplorerSlice {
   total: number | null;
   /** Cached pages by page index, for the current filter and sort only. */
   pages: Record<number, EntryRow[]>;
-  /** Bumped whenever filter or sort change, so late answers for old queries are dropped. */
+  /**
+   * After the open archives change (a reload, not a new filter or sort), the pages shown before:
+   * the table keeps showing them where no fresh page has arrived yet instead of blanking.
+   */
+  stalePages: Record<number, EntryRow[]>;
+  /** Bumped whenever the query restarts (filter, sort, reload), so late answers for old queries are dropped. */
   queryGeneration: number;
+  /** Bumped only when filter or sort change: the table then returns to the top. */
+  viewGeneration: number;
   queryError: string | null;
   histogram: { bucketMs: number; buckets: TimeBucket[] } | null;
   histogramError: string | null;
@@ -51,7 +61,7 @@ export interface ExplorerSlice {
   loadDistinct(): Promise<void>;
   openDetail(id: number): Promise<void>;
   closeDetail(): void;
-  /** Re-runs the current query from scratch (after archives open or close). */
+  /** Re-runs the current query (after archives open or close), keeping the position and the rows on show until fresh ones arrive. */
   reloadExplorer(): void;
 }
 
@@ -70,6 +80,9 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
   const inFlight = new Set<number>();
   let viewport = { first: 0, last: PAGE_SIZE - 1 };
   let direction: 1 | -1 = 1;
+  /** Rows per second the viewport moved recently (smoothed), for how far ahead to prefetch. */
+  let speed = 0;
+  let lastMove = 0;
 
   /** Requests the most useful missing pages, up to the in-flight limit. */
   const pump = () => {
@@ -81,13 +94,24 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
     const maxPage = total === null ? lastPage : Math.floor((total - 1) / PAGE_SIZE);
     const wanted: number[] = [];
     for (let page = firstPage; page <= lastPage; page++) wanted.push(page);
-    for (let step = 1; step <= PREFETCH_AHEAD; step++) wanted.push(direction > 0 ? lastPage + step : firstPage - step);
+    const ahead = Math.min(MAX_PREFETCH_AHEAD, Math.max(PREFETCH_AHEAD, Math.ceil((speed * PREFETCH_SECONDS) / PAGE_SIZE)));
+    for (let step = 1; step <= ahead; step++) wanted.push(direction > 0 ? lastPage + step : firstPage - step);
     for (let step = 1; step <= PREFETCH_BEHIND; step++) wanted.push(direction > 0 ? firstPage - step : lastPage + step);
     for (const page of wanted) {
       if (inFlight.size >= MAX_PAGES_IN_FLIGHT) break;
       if (page < 0 || page > maxPage || pages[page] || inFlight.has(page)) continue;
       void fetchPage(page);
     }
+  };
+
+  /** Drops the pages farthest from the viewport beyond the cache's bound. */
+  const keepNearest = (pages: Record<number, EntryRow[]>): Record<number, EntryRow[]> => {
+    const keys = Object.keys(pages).map(Number);
+    if (keys.length <= MAX_CACHED_PAGES) return pages;
+    const centre = Math.floor((viewport.first + viewport.last) / 2 / PAGE_SIZE);
+    keys.sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+    for (const key of keys.slice(0, keys.length - MAX_CACHED_PAGES)) delete pages[key];
+    return pages;
   };
 
   const fetchPage = async (pageIndex: number) => {
@@ -101,14 +125,14 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
       set({ queryError: result.error.message + (result.error.hint ? ` ${result.error.hint}` : ''), total: get().total ?? 0 });
       return;
     }
-    const pages = { ...get().pages, [pageIndex]: result.value.rows };
-    const keys = Object.keys(pages).map(Number);
-    if (keys.length > MAX_CACHED_PAGES) {
-      const centre = Math.floor((viewport.first + viewport.last) / 2 / PAGE_SIZE);
-      keys.sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
-      for (const key of keys.slice(0, keys.length - MAX_CACHED_PAGES)) delete pages[key];
+    const pages = keepNearest({ ...get().pages, [pageIndex]: result.value.rows });
+    const { stalePages } = get();
+    const update: Partial<ExplorerSlice> = { pages, total: result.value.total, queryError: null };
+    if (stalePages[pageIndex]) {
+      const { [pageIndex]: _replaced, ...rest } = stalePages;
+      update.stalePages = rest;
     }
-    set({ pages, total: result.value.total, queryError: null });
+    set(update);
     pump();
   };
 
@@ -120,12 +144,24 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
     else set({ histogram: null, histogramError: result.error.message });
   };
 
+  /** A new filter or sort: start from the top with nothing cached. */
   const restart = () => {
     inFlight.clear();
-    set({ queryGeneration: get().queryGeneration + 1, pages: {}, total: null, queryError: null });
+    set({ queryGeneration: get().queryGeneration + 1, viewGeneration: get().viewGeneration + 1, pages: {}, stalePages: {}, total: null, queryError: null });
     viewport = { first: 0, last: PAGE_SIZE - 1 };
     direction = 1;
+    speed = 0;
     void fetchPage(0);
+    void fetchHistogram();
+  };
+
+  /** The same query over changed archives: keep the position and show the old rows until fresh ones arrive. */
+  const refresh = () => {
+    inFlight.clear();
+    const { pages, stalePages } = get();
+    set({ queryGeneration: get().queryGeneration + 1, pages: {}, stalePages: keepNearest({ ...stalePages, ...pages }), queryError: null });
+    pump();
+    if (inFlight.size === 0) void fetchPage(0);
     void fetchHistogram();
   };
 
@@ -134,7 +170,9 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
     sort: { column: 'time', direction: 'asc' },
     total: null,
     pages: {},
+    stalePages: {},
     queryGeneration: 0,
+    viewGeneration: 0,
     queryError: null,
     histogram: null,
     histogramError: null,
@@ -155,7 +193,15 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
       restart();
     },
     ensureRows(first, last) {
-      if (first !== viewport.first) direction = first > viewport.first ? 1 : -1;
+      if (first !== viewport.first) {
+        direction = first > viewport.first ? 1 : -1;
+        const now = Date.now();
+        const elapsed = (now - lastMove) / 1000;
+        // A jump (or the first move after a pause) says nothing about scrolling speed.
+        const rowsPerSecond = elapsed > 0 && elapsed < 0.5 ? Math.abs(first - viewport.first) / elapsed : 0;
+        speed = rowsPerSecond > 20 * PAGE_SIZE ? 0 : 0.7 * speed + 0.3 * rowsPerSecond;
+        lastMove = now;
+      }
       viewport = { first, last };
       pump();
     },
@@ -180,7 +226,8 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, api) 
     },
     closeDetail: () => set({ detail: null }),
     reloadExplorer() {
-      restart();
+      if (get().queryGeneration === 0) restart();
+      else refresh();
       void get().loadDistinct();
     },
   };

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SessionSummary } from '../../shared/archive';
 import type { Channel, CustosApi, EventName, Events, RequestOf, ResponseOf } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
+import type { EntryRow } from '../../shared/query';
 import { createCustosStore } from './store';
 import { PAGE_SIZE } from './explorer';
 
@@ -148,6 +149,87 @@ describe('explorer slice', () => {
     expect(queries[before]).toEqual({ offset: 0, patients: ['P-0042'] });
     expect(queries.slice(before).every((query) => query.patients?.[0] === 'P-0042')).toBe(true);
     expect(store.getState().pages[10]).toBeUndefined();
+  });
+
+  it('after the archives change, keeps the position and the rows on show until fresh pages replace them', async () => {
+    let version = 'old';
+    const queries: number[] = [];
+    const row = (offset: number, index: number) => ({ id: offset + index, version }) as unknown as EntryRow;
+    const { api } = fakeApi({
+      'entries.query': (request) => {
+        queries.push(request.offset);
+        return ok({ rows: Array.from({ length: request.limit }, (_, index) => row(request.offset, index)), total: 1_000_000, offset: request.offset });
+      },
+      'entries.histogram': () => ok({ bucketMs: 1, buckets: [] }),
+      'entries.distinct': () => ok({ values: [] }),
+    });
+    const store = createCustosStore(api);
+    store.getState().reloadExplorer();
+    await settle();
+    store.getState().ensureRows(PAGE_SIZE * 20, PAGE_SIZE * 20 + 40);
+    await settle();
+    const viewGeneration = store.getState().viewGeneration;
+    expect(store.getState().pages[20]?.[0]).toMatchObject({ version: 'old' });
+
+    version = 'new';
+    let answer: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const invoke = api.invoke;
+    // Hold the first refreshed page back: meanwhile the old rows stay on show.
+    api.invoke = (async (channel: Channel, request: never) => {
+      if (channel === 'entries.query') await held;
+      return invoke(channel, request);
+    }) as CustosApi['invoke'];
+    queries.length = 0;
+    store.getState().reloadExplorer();
+    expect(store.getState().pages).toEqual({});
+    expect(store.getState().stalePages[20]?.[0]).toMatchObject({ version: 'old' });
+    expect(store.getState().viewGeneration).toBe(viewGeneration);
+    answer!();
+    await settle();
+    // The rows on screen are fetched again first, at the same position, and the fresh page replaces the old.
+    expect(queries[0]).toBe(PAGE_SIZE * 20);
+    expect(store.getState().pages[20]?.[0]).toMatchObject({ version: 'new' });
+    expect(store.getState().stalePages[20]).toBeUndefined();
+
+    // A new filter is a new view: back to the top with nothing stale.
+    store.getState().setFilter({ users: ['dr_smith'] });
+    expect(store.getState().viewGeneration).toBe(viewGeneration + 1);
+    expect(store.getState().stalePages).toEqual({});
+  });
+
+  it('prefetches further ahead the faster the table scrolls', async () => {
+    const queries: number[] = [];
+    const { api } = fakeApi({
+      'entries.query': (request) => {
+        queries.push(request.offset / PAGE_SIZE);
+        return ok({ rows: [], total: 1_000_000, offset: request.offset });
+      },
+      'entries.histogram': () => ok({ bucketMs: 1, buckets: [] }),
+      'entries.distinct': () => ok({ values: [] }),
+    });
+    const now = vi.spyOn(Date, 'now');
+    try {
+      const store = createCustosStore(api);
+      store.getState().reloadExplorer();
+      await settle();
+      // Slow scrolling (about 250 rows a second) around page 100 looks two pages ahead.
+      let time = 1_000_000;
+      const scrollTo = async (first: number) => {
+        now.mockReturnValue(time);
+        store.getState().ensureRows(first, first + 35);
+        await settle();
+      };
+      for (let step = 0; step < 10; step++, time += 100) await scrollTo(100 * PAGE_SIZE + step * 25);
+      const slowest = Math.max(...queries.filter((page) => page >= 100));
+      expect(slowest).toBe(102);
+      // Fast scrolling (about 2,500 rows a second) around page 1000 looks further.
+      for (let step = 0; step < 10; step++, time += 100) await scrollTo(1000 * PAGE_SIZE + step * 250);
+      const fastest = Math.max(...queries.filter((page) => page >= 1000));
+      expect(fastest - 1000 - Math.floor((9 * 250) / PAGE_SIZE)).toBeGreaterThanOrEqual(4);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('toggles sort direction on the same column', () => {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { EntryRow, SortColumn } from '../../shared/query';
 import { baseName, formatDuration, formatTime } from '../format';
 import { PAGE_SIZE } from '../store/explorer';
@@ -26,12 +26,14 @@ const COLUMNS: Array<{ id: SortColumn; label: string }> = [
 export function EntryTable() {
   const total = useCustos((state) => state.total) ?? 0;
   const pages = useCustos((state) => state.pages);
+  const stalePages = useCustos((state) => state.stalePages);
   const sort = useCustos((state) => state.sort);
   const setSort = useCustos((state) => state.setSort);
   const ensureRows = useCustos((state) => state.ensureRows);
   const openDetail = useCustos((state) => state.openDetail);
   const detailId = useCustos((state) => state.detail?.id ?? null);
   const generation = useCustos((state) => state.queryGeneration);
+  const viewGeneration = useCustos((state) => state.viewGeneration);
   const files = useCustos((state) => state.summary?.files);
   const fileNames = useMemo(() => new Map((files ?? []).map((file) => [file.id, baseName(file.path)])), [files]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -59,12 +61,16 @@ export function EntryTable() {
     drawerWasOpen.current = detailId !== null;
   }, [detailId]);
 
+  // A new filter or sort starts at the top; a reload over changed archives keeps the position.
   useEffect(() => {
     setCursor(0);
     if (scroller.current) scroller.current.scrollTop = 0;
-  }, [generation]);
+  }, [viewGeneration]);
 
-  const rowAt = (index: number): EntryRow | undefined => pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+  const rowAt = (index: number): EntryRow | undefined => {
+    const page = Math.floor(index / PAGE_SIZE);
+    return (pages[page] ?? stalePages[page])?.[index % PAGE_SIZE];
+  };
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (total === 0) return;
@@ -131,7 +137,13 @@ export function EntryTable() {
                   if (row) void openDetail(row.id);
                 }}
               >
-                {row ? <RowCells row={row} fileName={fileNames.get(row.fileId) ?? String(row.fileId)} /> : <div role="gridcell" className="loading-cell">Loading…</div>}
+                {row ? (
+                  <RowCells row={row} fileName={fileNames.get(row.fileId) ?? String(row.fileId)} />
+                ) : (
+                  <div role="gridcell" className="loading-cell" aria-label="Loading">
+                    <span className="skeleton-bar" />
+                  </div>
+                )}
               </div>
             );
           })}
@@ -141,7 +153,8 @@ export function EntryTable() {
   );
 }
 
-function RowCells({ row, fileName }: { row: EntryRow; fileName: string }) {
+/** Memoized: while scrolling, only rows that come into view render; the others keep their cells. */
+const RowCells = memo(function RowCells({ row, fileName }: { row: EntryRow; fileName: string }) {
   const cell = (value: string | null) => (value === null ? <span className="muted">—</span> : value);
   return (
     <>
@@ -169,4 +182,4 @@ function RowCells({ row, fileName }: { row: EntryRow; fileName: string }) {
       </div>
     </>
   );
-}
+});
