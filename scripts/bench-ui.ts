@@ -11,22 +11,15 @@
  *  The reference measured in the same run is 5 s of the idle page: its frame interval and the long
  *  tasks a busy machine produces with no work at all (the OS descheduling the renderer).
  *
- * The archive is bench:verify's (.cache/bench/verify-chained-N/audit.jsonl) or bench:open's
- * (.cache/bench/chained-N/), generated once with the fixture generator if neither exists.
- * BENCH_ENTRIES=N picks another size; BENCH_FILE=PATH any archive (its entry count must be N).
+ * The archive is the one cached benchmark archive bench:verify, bench:open and bench:pdf measure
+ * (scripts/bench-archive.ts: .cache/bench/verify-chained-N/audit.jsonl, generated once).
+ * BENCH_ENTRIES=N picks another size; BENCH_DIR=PATH a folder holding such an audit.jsonl of N entries.
  */
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { writeArchive } from '../main/core/fixtures/index.js';
-import { launchChromium, REPO_ROOT, startHostProcess, uiUnavailableReason } from './ui-harness.js';
+import { benchArchive, BENCH_ENTRIES as ENTRIES } from './bench-archive.js';
+import { launchChromium, startHostProcess, uiUnavailableReason } from './ui-harness.js';
 
-const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 1_000_000);
-/** bench:verify's cached archive when present (the same 1,000,000 entries), else the generator's. */
-const CANDIDATE_DIRS = [join(REPO_ROOT, '.cache', 'bench', `verify-chained-${ENTRIES}`), join(REPO_ROOT, '.cache', 'bench', `chained-${ENTRIES}`)];
-const DIR = CANDIDATE_DIRS.find((dir) => existsSync(join(dir, 'audit.jsonl'))) ?? CANDIDATE_DIRS[1]!;
-const FILE = process.env['BENCH_FILE'] ?? join(DIR, 'audit.jsonl');
 const LONG_TASK_LIMIT_MS = 100;
 
 /** The few DOM names the in-page functions use (this file is type-checked with Node's lib only). */
@@ -94,12 +87,6 @@ function percentile(values: number[], p: number): number {
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-async function ensureArchive(): Promise<void> {
-  if (existsSync(FILE)) return;
-  process.stdout.write(`Generating the ${ENTRIES.toLocaleString('en-US')}-entry benchmark archive in ${DIR} (once)…\n`);
-  await writeArchive(DIR, { format: 'chained', seed: 7, entries: ENTRIES, rotation: 'single', scenario: true });
-}
-
 async function scrollerMetrics(page: Page) {
   return page.evaluate(() => {
     const el = document.querySelector('[data-testid="entry-scroller"]');
@@ -113,7 +100,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:ui cannot run: ${unavailable}\n`);
     process.exit(1);
   }
-  await ensureArchive();
+  const { file: FILE } = await benchArchive();
   const size = (await stat(FILE)).size;
   process.stdout.write(`Archive: ${FILE} (${(size / 1e6).toFixed(0)} MB, ${ENTRIES.toLocaleString('en-US')} entries)\n`);
 
