@@ -1,7 +1,7 @@
 /**
- * Fast path for hash-chain verification: one pass over a line's UTF-8 bytes that writes
- * `json.dumps(entry_without_key, sort_keys=True)` (CPython's bytes, ensure_ascii) directly,
- * without building JS values, and returns the removed key's string value.
+ * Fast path for hash-chain verification: one pass over a line's UTF-8 bytes that yields
+ * `json.dumps(entry_without_key, sort_keys=True)` (CPython's bytes, ensure_ascii) without building
+ * JS values, and returns the removed key's string value.
  *
  * It handles everything a JSON writer commonly produces: any whitespace and separators, any key
  * order at any depth, raw UTF-8 or escaped strings (re-escaped the way Python does), ints of any
@@ -11,6 +11,13 @@
  * that is not an object, nesting deeper than MAX_DEPTH, lines over MAX_LINE_BYTES, invalid UTF-8, a removed key whose value
  * is not a plain escape-free ASCII string, and any input that is not valid JSON (the slow path then
  * produces the proper error). It never returns a wrong answer for input it accepts.
+ *
+ * How: most of a line written by Python's json.dumps is already canonical byte for byte — only the
+ * key order differs. So values are validated in place and remembered as byte ranges of the line
+ * ("verbatim"); only what differs (a string with raw UTF-8 or other escapes, a float spelled
+ * differently, other whitespace, unsorted objects) is written out again. An object's canonical form
+ * is then its members' ranges copied in key order, adjacent ranges joined into one copy. The line
+ * and everything written live in one scratch buffer, so every copy is a native copyWithin.
  */
 import { pythonJsonFloat } from './float-repr.js';
 
@@ -40,8 +47,13 @@ export interface CanonicalWithoutOptions {
 }
 
 const MAX_DEPTH = 64;
-/** Longer lines take the slow path: the scratch buffers are sized for the worst case (6× the line). */
+/** Longer lines take the slow path: they are not audit entries a logger writes every second. */
 export const MAX_LINE_BYTES = 1 << 20;
+/**
+ * Each level of re-written nesting copies its content once more; past this many bytes of scratch
+ * per line byte (pathological nesting of re-spelled values) the line takes the slow path instead.
+ */
+const MAX_SCRATCH_PER_LINE_BYTE = 24;
 const FAIL = -1;
 
 const QUOTE = 0x22;
@@ -49,38 +61,70 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
-const EMPTY = Buffer.alloc(0);
-let src: Buffer = EMPTY;
+/**
+ * The scratch buffer: the line at [0, srcEnd), a NUL sentinel at srcEnd (invalid anywhere in JSON,
+ * so look-ahead stops there), then the arena where re-written values are appended from `o` on.
+ * Every range below is an offset into this one buffer.
+ */
+let buf: Buffer = Buffer.allocUnsafe(1 << 17);
 let srcEnd = 0;
-let out: Buffer = Buffer.allocUnsafe(1 << 16);
-let tmp: Buffer = Buffer.allocUnsafe(1 << 16);
 let o = 0;
-/** Member records, a stack shared by nested objects: keyStart, keyEnd, outStart, outEnd, keyPrefix. */
-const STRIDE = 5;
-let members = new Int32Array(STRIDE * 256);
-/** The top-level object's members in key order, when the source had another order. */
-let sorted: Buffer = Buffer.allocUnsafe(1 << 16);
-/** The finished answer: `out` or `sorted`, and its length. */
-let final: Buffer = sorted;
-let finalLength = 0;
-let memberTop = 0;
-let order = new Int32Array(256);
+/** Largest scratch size allowed for the current line. */
+let scratchLimit = 0;
+
+/** The canonical bytes of the value just parsed by value(): buf[vs, ve). */
+let vs = 0;
+let ve = 0;
+/** True when that canonical form is the value's own bytes in the line (nothing was re-written). */
+let verbatim = false;
+
+/**
+ * Member records of open objects and arrays (a stack: nested values push above their parent's):
+ * keyStart, keyEnd (closing quote), value start, value end, key prefix, 1 if "key": value is one
+ * canonical range of the line.
+ */
+const STRIDE = 6;
+let stack = new Int32Array(STRIDE * 256);
+let sp = 0;
+
+/** Objects opened so far in this line: an object's ordinal keys the cache of its key order. */
+let objectOrdinal = 0;
+
 /** Removal state for the top-level object. */
-let removeKey: Buffer = EMPTY;
+let removeKey: Buffer = Buffer.alloc(0);
 let removeKeyText = '';
 let removedStart = -1;
-/** Requested top-level fields: their names and, per call, where their values were written in `out`. */
+let removedEnd = -1;
+/** Requested top-level fields: their names and, per call, where their values are in the line. */
 let fieldKeys: Buffer[] = [];
 let fieldKeysText: readonly string[] = [];
 let fieldValueStart = new Int32Array(4);
 let fieldValueEnd = new Int32Array(4);
-let removedEnd = -1;
 
 const HEX = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
+/** Makes room for `extra` more bytes at `o`; false when that would pass the line's scratch limit. */
+function ensure(extra: number): boolean {
+  const need = o + extra;
+  if (need <= buf.length) return true;
+  if (need > scratchLimit) return false;
+  const grown = Buffer.allocUnsafe(Math.min(Math.max(need, buf.length * 2), scratchLimit));
+  buf.copy(grown, 0, 0, o);
+  buf = grown;
+  return true;
+}
+
+function isWs(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
 function skipWs(i: number): number {
-  const s = src;
+  const s = buf;
   const end = srcEnd;
   while (i < end) {
     const b = s[i] as number;
@@ -97,27 +141,78 @@ function hexDigit(b: number): number {
   return -1;
 }
 
+/** Appends buf[start, end) at `o` (room already ensured); short runs in a loop, long ones natively. */
+function copyRange(start: number, end: number): void {
+  const n = end - start;
+  if (n > 24) {
+    buf.copyWithin(o, start, end);
+    o += n;
+    return;
+  }
+  const d = buf;
+  let w = o;
+  while (start < end) d[w++] = d[start++] as number;
+  o = w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joining ranges: appending "separator + range" extends the pending copy when the separator bytes
+// already sit between the pending range and the new one (as in the line, when members stay in order).
+
+let pendStart = -1;
+let pendEnd = -1;
+
+function flushPending(): void {
+  if (pendStart >= 0) copyRange(pendStart, pendEnd);
+  pendStart = -1;
+}
+
+/** Appends `sep` + SPACE (sep 0: nothing) and then buf[start, end). */
+function appendRange(sep: number, start: number, end: number): void {
+  if (pendStart >= 0) {
+    if (sep === 0) {
+      if (start === pendEnd) {
+        pendEnd = end;
+        return;
+      }
+    } else if (start === pendEnd + 2 && buf[pendEnd] === sep && buf[pendEnd + 1] === SPACE) {
+      pendEnd = end;
+      return;
+    }
+    copyRange(pendStart, pendEnd);
+  }
+  if (sep !== 0) {
+    buf[o++] = sep;
+    buf[o++] = SPACE;
+  }
+  pendStart = start;
+  pendEnd = end;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings
+
 /** Writes one UTF-16 code unit the way Python's ensure_ascii encoder does. */
 function writeUnit(unit: number): void {
   if (unit >= 0x20 && unit <= 0x7e && unit !== QUOTE && unit !== BACKSLASH) {
-    out[o++] = unit;
+    buf[o++] = unit;
     return;
   }
-  out[o++] = BACKSLASH;
+  buf[o++] = BACKSLASH;
   switch (unit) {
-    case QUOTE: out[o++] = QUOTE; return;
-    case BACKSLASH: out[o++] = BACKSLASH; return;
-    case 0x0a: out[o++] = 0x6e; return;
-    case 0x0d: out[o++] = 0x72; return;
-    case 0x09: out[o++] = 0x74; return;
-    case 0x08: out[o++] = 0x62; return;
-    case 0x0c: out[o++] = 0x66; return;
+    case QUOTE: buf[o++] = QUOTE; return;
+    case BACKSLASH: buf[o++] = BACKSLASH; return;
+    case 0x0a: buf[o++] = 0x6e; return;
+    case 0x0d: buf[o++] = 0x72; return;
+    case 0x09: buf[o++] = 0x74; return;
+    case 0x08: buf[o++] = 0x62; return;
+    case 0x0c: buf[o++] = 0x66; return;
     default:
-      out[o++] = 0x75;
-      out[o++] = HEX[(unit >> 12) & 15] as number;
-      out[o++] = HEX[(unit >> 8) & 15] as number;
-      out[o++] = HEX[(unit >> 4) & 15] as number;
-      out[o++] = HEX[unit & 15] as number;
+      buf[o++] = 0x75;
+      buf[o++] = HEX[(unit >> 12) & 15] as number;
+      buf[o++] = HEX[(unit >> 8) & 15] as number;
+      buf[o++] = HEX[(unit >> 4) & 15] as number;
+      buf[o++] = HEX[unit & 15] as number;
   }
 }
 
@@ -131,142 +226,203 @@ function writeCodePoint(cp: number): void {
   }
 }
 
-/** Parses a string value at i (the opening quote) and writes Python's escaped form. */
+/**
+ * Length of the escape at i (a backslash) when Python writes that very escape — `\"`, `\\`, `\n`,
+ * `\r`, `\t`, `\b`, `\f`, or lowercase `\uXXXX` for a unit it cannot write otherwise — else 0.
+ */
+function pythonEscapeLength(i: number): number {
+  const s = buf;
+  const e = s[i + 1];
+  if (e === QUOTE || e === BACKSLASH || e === 0x6e || e === 0x72 || e === 0x74 || e === 0x62 || e === 0x66) return 2;
+  if (e !== 0x75 || i + 6 > srcEnd) return 0;
+  let unit = 0;
+  for (let k = 2; k < 6; k++) {
+    const h = s[i + k] as number;
+    if (h >= 0x30 && h <= 0x39) unit = (unit << 4) | (h - 0x30);
+    else if (h >= 0x61 && h <= 0x66) unit = (unit << 4) | (h - 0x57);
+    else return 0;
+  }
+  if (unit >= 0x7f) return 6;
+  if (unit < 0x20 && unit !== 0x08 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0c && unit !== 0x0d) return 6;
+  return 0;
+}
+
+/** A string value at i (its opening quote): verbatim when Python would write the same bytes. */
 function stringValue(i: number): number {
-  // Hot loop on locals: module-level bindings cost a context load (and hole check) per access.
-  const s = src;
-  const d = out;
+  const s = buf;
   const end = srcEnd;
-  let w = o;
-  d[w++] = QUOTE;
-  i++;
+  let k = i + 1;
   for (;;) {
     let b = 0;
-    while (i < end) {
-      b = s[i] as number;
+    while (k < end) {
+      b = s[k] as number;
+      if (b >= 0x20 && b < 0x7f && b !== QUOTE && b !== BACKSLASH) k++;
+      else break;
+    }
+    if (k >= end) return FAIL;
+    if (b === QUOTE) {
+      vs = i;
+      ve = k + 1;
+      verbatim = true;
+      return k + 1;
+    }
+    if (b === BACKSLASH) {
+      const n = pythonEscapeLength(k);
+      if (n > 0) {
+        k += n;
+        continue;
+      }
+    }
+    return rewriteString(i, k);
+  }
+}
+
+/** Writes the string at i Python's way (its first `plain` bytes up to `from` are already known to be plain). */
+function rewriteString(i: number, from: number): number {
+  // Its length in the line bounds the output: at most 6 bytes per input byte.
+  let close = from;
+  for (; close < srcEnd; close++) {
+    const b = buf[close];
+    if (b === BACKSLASH) close++;
+    else if (b === QUOTE) break;
+  }
+  if (close >= srcEnd || !ensure((close - i) * 6 + 2)) return FAIL;
+  const start = o;
+  copyRange(i, from);
+  let k = from;
+  const s = buf;
+  for (;;) {
+    let b = 0;
+    let w = o;
+    while (k < srcEnd) {
+      b = s[k] as number;
       if (b >= 0x20 && b < 0x7f && b !== QUOTE && b !== BACKSLASH) {
-        d[w++] = b;
-        i++;
+        s[w++] = b;
+        k++;
       } else {
         break;
       }
     }
     o = w;
-    if (i >= end) return FAIL;
+    if (k >= srcEnd) return FAIL;
     if (b === QUOTE) {
-      out[o++] = QUOTE;
-      return i + 1;
+      buf[o++] = QUOTE;
+      vs = start;
+      ve = o;
+      verbatim = false;
+      return k + 1;
     }
-    w = stringSpecial(i, b);
-    if (w < 0) return FAIL;
-    i = w;
-    w = o;
+    k = stringSpecial(k, b);
+    if (k < 0) return FAIL;
   }
 }
 
 /** Handles one escape, DEL or multi-byte character at i (first byte b); returns the next index or FAIL. */
 function stringSpecial(i: number, b: number): number {
-  {
-    if (b < 0x80) {
-      if (b < 0x20) return FAIL; // raw control character: invalid (strict) JSON
-      if (b === 0x7f) {
-        writeUnit(0x7f);
-        return i + 1;
-      }
-      // Backslash escape: decode one unit, write it back in Python's form.
-      if (i + 1 >= srcEnd) return FAIL;
-      const e = src[i + 1] as number;
-      let unit: number;
-      switch (e) {
-        case QUOTE: unit = QUOTE; break;
-        case BACKSLASH: unit = BACKSLASH; break;
-        case 0x2f: unit = 0x2f; break;
-        case 0x62: unit = 0x08; break;
-        case 0x66: unit = 0x0c; break;
-        case 0x6e: unit = 0x0a; break;
-        case 0x72: unit = 0x0d; break;
-        case 0x74: unit = 0x09; break;
-        case 0x75: {
-          if (i + 6 > srcEnd) return FAIL;
-          const h1 = hexDigit(src[i + 2] as number);
-          const h2 = hexDigit(src[i + 3] as number);
-          const h3 = hexDigit(src[i + 4] as number);
-          const h4 = hexDigit(src[i + 5] as number);
-          if ((h1 | h2 | h3 | h4) < 0) return FAIL;
-          unit = (h1 << 12) | (h2 << 8) | (h3 << 4) | h4;
-          i += 4;
-          break;
-        }
-        default:
-          return FAIL;
-      }
-      writeUnit(unit);
-      return i + 2;
+  const s = buf;
+  if (b < 0x80) {
+    if (b < 0x20) return FAIL; // raw control character: invalid (strict) JSON
+    if (b === 0x7f) {
+      writeUnit(0x7f);
+      return i + 1;
     }
-    // Raw UTF-8 multi-byte sequence (strictly validated, like a UTF-8 decoder).
-    let cp: number;
-    if (b >= 0xc2 && b <= 0xdf) {
-      if (i + 1 >= srcEnd) return FAIL;
-      const b1 = src[i + 1] as number;
-      if ((b1 & 0xc0) !== 0x80) return FAIL;
-      cp = ((b & 0x1f) << 6) | (b1 & 0x3f);
-      i += 2;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      if (i + 2 >= srcEnd) return FAIL;
-      const b1 = src[i + 1] as number;
-      const b2 = src[i + 2] as number;
-      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return FAIL;
-      cp = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
-      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return FAIL; // overlong or encoded surrogate
-      i += 3;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      if (i + 3 >= srcEnd) return FAIL;
-      const b1 = src[i + 1] as number;
-      const b2 = src[i + 2] as number;
-      const b3 = src[i + 3] as number;
-      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return FAIL;
-      cp = ((b & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
-      if (cp < 0x10000 || cp > 0x10ffff) return FAIL;
-      i += 4;
-    } else {
-      return FAIL;
+    // Backslash escape: decode one unit, write it back in Python's form.
+    if (i + 1 >= srcEnd) return FAIL;
+    const e = s[i + 1] as number;
+    let unit: number;
+    switch (e) {
+      case QUOTE: unit = QUOTE; break;
+      case BACKSLASH: unit = BACKSLASH; break;
+      case 0x2f: unit = 0x2f; break;
+      case 0x62: unit = 0x08; break;
+      case 0x66: unit = 0x0c; break;
+      case 0x6e: unit = 0x0a; break;
+      case 0x72: unit = 0x0d; break;
+      case 0x74: unit = 0x09; break;
+      case 0x75: {
+        if (i + 6 > srcEnd) return FAIL;
+        const h1 = hexDigit(s[i + 2] as number);
+        const h2 = hexDigit(s[i + 3] as number);
+        const h3 = hexDigit(s[i + 4] as number);
+        const h4 = hexDigit(s[i + 5] as number);
+        if ((h1 | h2 | h3 | h4) < 0) return FAIL;
+        unit = (h1 << 12) | (h2 << 8) | (h3 << 4) | h4;
+        i += 4;
+        break;
+      }
+      default:
+        return FAIL;
     }
-    writeCodePoint(cp);
-    return i;
+    writeUnit(unit);
+    return i + 2;
   }
+  // Raw UTF-8 multi-byte sequence (strictly validated, like a UTF-8 decoder).
+  let cp: number;
+  if (b >= 0xc2 && b <= 0xdf) {
+    if (i + 1 >= srcEnd) return FAIL;
+    const b1 = s[i + 1] as number;
+    if ((b1 & 0xc0) !== 0x80) return FAIL;
+    cp = ((b & 0x1f) << 6) | (b1 & 0x3f);
+    i += 2;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    if (i + 2 >= srcEnd) return FAIL;
+    const b1 = s[i + 1] as number;
+    const b2 = s[i + 2] as number;
+    if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return FAIL;
+    cp = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+    if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return FAIL; // overlong or encoded surrogate
+    i += 3;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    if (i + 3 >= srcEnd) return FAIL;
+    const b1 = s[i + 1] as number;
+    const b2 = s[i + 2] as number;
+    const b3 = s[i + 3] as number;
+    if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return FAIL;
+    cp = ((b & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
+    if (cp < 0x10000 || cp > 0x10ffff) return FAIL;
+    i += 4;
+  } else {
+    return FAIL;
+  }
+  writeCodePoint(cp);
+  return i;
 }
 
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
+// ---------------------------------------------------------------------------------------------
+// Numbers and literals
+
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
 }
 
-/** Parses a number at i and writes Python's form: ints verbatim (but -0 → 0), floats as repr. */
+/** A number at i: ints are verbatim (but -0 → 0), floats verbatim when already Python's repr. */
 function numberValue(i: number): number {
+  const s = buf;
   const start = i;
-  if (src[i] === 0x2d) i++;
+  if (s[i] === 0x2d) i++;
   const intStart = i;
-  const first = src[i];
+  const first = s[i] as number;
   if (first === 0x30) i++;
-  else if (first !== undefined && first >= 0x31 && first <= 0x39) {
+  else if (first >= 0x31 && first <= 0x39 && i < srcEnd) {
     i++;
-    while (i < srcEnd && isDigit(src[i] as number)) i++;
+    while (i < srcEnd && isDigit(s[i])) i++;
   } else {
     return FAIL;
   }
   const intEnd = i;
   let fracEnd = -1;
-  if (i + 1 < srcEnd && src[i] === 0x2e && isDigit(src[i + 1] as number)) {
+  if (i + 1 < srcEnd && s[i] === 0x2e && isDigit(s[i + 1])) {
     i += 2;
-    while (i < srcEnd && isDigit(src[i] as number)) i++;
+    while (i < srcEnd && isDigit(s[i])) i++;
     fracEnd = i;
   }
   let hasExponent = false;
-  if (i < srcEnd && (src[i] === 0x65 || src[i] === 0x45)) {
+  if (i < srcEnd && (s[i] === 0x65 || s[i] === 0x45)) {
     let j = i + 1;
-    if (j < srcEnd && (src[j] === 0x2b || src[j] === 0x2d)) j++;
-    if (j < srcEnd && isDigit(src[j] as number)) {
+    if (j < srcEnd && (s[j] === 0x2b || s[j] === 0x2d)) j++;
+    if (j < srcEnd && isDigit(s[j])) {
       j++;
-      while (j < srcEnd && isDigit(src[j] as number)) j++;
+      while (j < srcEnd && isDigit(s[j])) j++;
       i = j;
       hasExponent = true;
     }
@@ -275,20 +431,29 @@ function numberValue(i: number): number {
   if (fracEnd < 0 && !hasExponent) {
     // int: Python writes str(int(text)); only "-0" changes. Over-long ints: let Python's rules (slow path) decide.
     if (intEnd - intStart > 4300) return FAIL;
-    if (intEnd - intStart === 1 && src[intStart] === 0x30) {
-      out[o++] = 0x30;
-      return end;
-    }
-    copy(start, end);
+    if (start !== intStart && intEnd - intStart === 1 && first === 0x30) return writeAsciiValue('0', end);
+    vs = start;
+    ve = end;
+    verbatim = true;
     return end;
   }
   if (!hasExponent && isShortestFixedRepr(intStart, intEnd, fracEnd)) {
-    copy(start, end);
+    vs = start;
+    ve = end;
+    verbatim = true;
     return end;
   }
-  const text = pythonJsonFloat(Number(src.toString('latin1', start, end)));
-  for (let k = 0; k < text.length; k++) out[o++] = text.charCodeAt(k);
-  return end;
+  return writeAsciiValue(pythonJsonFloat(Number(s.toString('latin1', start, end))), end);
+}
+
+/** Appends an ASCII value's text to the arena as the current value; returns `next`. */
+function writeAsciiValue(text: string, next: number): number {
+  if (!ensure(text.length)) return FAIL;
+  vs = o;
+  for (let k = 0; k < text.length; k++) buf[o++] = text.charCodeAt(k);
+  ve = o;
+  verbatim = false;
+  return next;
 }
 
 /**
@@ -297,63 +462,45 @@ function numberValue(i: number): number {
  * shortest round-trip form of its double).
  */
 function isShortestFixedRepr(intStart: number, intEnd: number, fracEnd: number): boolean {
+  const s = buf;
   const fracStart = intEnd + 1;
   const fracLen = fracEnd - fracStart;
   const intLen = intEnd - intStart;
-  if (fracLen === 1 && src[fracStart] === 0x30) {
+  if (fracLen === 1 && s[fracStart] === 0x30) {
     // Integral value "N.0": repr keeps all integer digits while below 1e16.
     if (intLen === 1) return true; // 0.0 .. 9.0
     let significant = intLen;
-    while (src[intStart + significant - 1] === 0x30) significant--;
+    while (s[intStart + significant - 1] === 0x30) significant--;
     return intLen <= 16 && significant <= 15;
   }
-  if (src[fracEnd - 1] === 0x30) return false; // trailing zero: repr would drop it
-  if (intLen === 1 && src[intStart] === 0x30) {
+  if (s[fracEnd - 1] === 0x30) return false; // trailing zero: repr would drop it
+  if (intLen === 1 && s[intStart] === 0x30) {
     let zeros = 0;
-    while (src[fracStart + zeros] === 0x30) zeros++;
+    while (s[fracStart + zeros] === 0x30) zeros++;
     return zeros <= 3 && fracLen - zeros <= 15;
   }
   return intLen + fracLen <= 15;
 }
 
-function copy(start: number, end: number): void {
-  const s = src;
-  const d = out;
-  let w = o;
-  while (start < end) d[w++] = s[start++] as number;
-  o = w;
+function literal(i: number, word: string): number {
+  if (i + word.length > srcEnd) return FAIL;
+  for (let k = 0; k < word.length; k++) if (buf[i + k] !== word.charCodeAt(k)) return FAIL;
+  vs = i;
+  ve = i + word.length;
+  verbatim = true;
+  return ve;
 }
 
-function writeAscii(text: string): void {
-  for (let k = 0; k < text.length; k++) out[o++] = text.charCodeAt(k);
-}
-
-/** Compares two ASCII keys in the source by bytes (= code point order for ASCII). */
-function compareKeys(aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  const aLen = aEnd - aStart;
-  const bLen = bEnd - bStart;
-  const n = aLen < bLen ? aLen : bLen;
-  for (let k = 0; k < n; k++) {
-    const d = (src[aStart + k] as number) - (src[bStart + k] as number);
-    if (d !== 0) return d;
-  }
-  return aLen - bLen;
-}
-
-function isRemoveKey(keyStart: number, keyEnd: number): boolean {
-  if (keyEnd - keyStart !== removeKey.length) return false;
-  for (let k = 0; k < removeKey.length; k++) if (src[keyStart + k] !== removeKey[k]) return false;
-  return true;
-}
+// ---------------------------------------------------------------------------------------------
+// Values, arrays, objects
 
 function value(i: number, depth: number): number {
-  const b = src[i];
-  switch (b) {
+  switch (buf[i]) {
     case QUOTE:
       return stringValue(i);
-    case 0x7b:
+    case OPEN_BRACE:
       return objectValue(i, depth + 1, false);
-    case 0x5b:
+    case OPEN_BRACKET:
       return arrayValue(i, depth + 1);
     case 0x6e:
       return literal(i, 'null');
@@ -366,50 +513,95 @@ function value(i: number, depth: number): number {
     case 0x49:
       return literal(i, 'Infinity');
     case 0x2d:
-      if (src[i + 1] === 0x49) return literal(i, '-Infinity');
+      if (buf[i + 1] === 0x49) return literal(i, '-Infinity');
       return numberValue(i);
     default:
       return numberValue(i);
   }
 }
 
-function literal(i: number, word: string): number {
-  if (i + word.length > srcEnd) return FAIL;
-  for (let k = 0; k < word.length; k++) if (src[i + k] !== word.charCodeAt(k)) return FAIL;
-  writeAscii(word);
-  return i + word.length;
+/** Reserves a member record on the stack; returns its slot. */
+function pushSlot(): number {
+  const slot = sp;
+  if (slot + STRIDE > stack.length) {
+    const grown = new Int32Array(stack.length * 2);
+    grown.set(stack);
+    stack = grown;
+  }
+  sp = slot + STRIDE;
+  return slot;
 }
 
 function arrayValue(i: number, depth: number): number {
   if (depth > MAX_DEPTH) return FAIL;
-  out[o++] = 0x5b;
-  i = skipWs(i + 1);
-  if (src[i] === 0x5d) {
-    out[o++] = 0x5d;
-    return i + 1;
-  }
-  for (;;) {
-    i = value(i, depth);
-    if (i < 0) return FAIL;
-    i = skipWs(i);
-    const b = src[i];
-    if (b === COMMA) {
-      out[o++] = COMMA;
-      out[o++] = SPACE;
-      i = skipWs(i + 1);
-      continue;
-    }
-    if (b === 0x5d) {
-      out[o++] = 0x5d;
+  const start = i;
+  i++;
+  let canonical = !isWs(buf[i]);
+  i = skipWs(i);
+  if (buf[i] === CLOSE_BRACKET) {
+    if (canonical) {
+      vs = start;
+      ve = i + 1;
+      verbatim = true;
       return i + 1;
     }
+    return writeAsciiValue('[]', i + 1);
+  }
+  const base = sp;
+  let count = 0;
+  let bytes = 2;
+  for (;;) {
+    const slot = pushSlot();
+    i = value(i, depth);
+    if (i < 0) return FAIL;
+    stack[slot + 2] = vs;
+    stack[slot + 3] = ve;
+    bytes += ve - vs + 2;
+    if (!verbatim) canonical = false;
+    count++;
+    let b = buf[i];
+    if (isWs(b)) {
+      canonical = false;
+      i = skipWs(i);
+      b = buf[i];
+    }
+    if (b === COMMA) {
+      if (buf[i + 1] === SPACE && !isWs(buf[i + 2])) {
+        i += 2;
+      } else {
+        canonical = false;
+        i = skipWs(i + 1);
+      }
+      continue;
+    }
+    if (b === CLOSE_BRACKET) break;
     return FAIL;
   }
+  sp = base;
+  if (canonical) {
+    vs = start;
+    ve = i + 1;
+    verbatim = true;
+    return i + 1;
+  }
+  if (!ensure(bytes)) return FAIL;
+  const at = o;
+  buf[o++] = OPEN_BRACKET;
+  for (let k = 0; k < count; k++) {
+    const slot = base + k * STRIDE;
+    appendRange(k === 0 ? 0 : COMMA, stack[slot + 2] as number, stack[slot + 3] as number);
+  }
+  flushPending();
+  buf[o++] = CLOSE_BRACKET;
+  vs = at;
+  ve = o;
+  verbatim = false;
+  return i + 1;
 }
 
 /** Scans an object key at i (the opening quote); returns the index of its closing quote, or FAIL for escapes/non-ASCII. */
 function keyEnd(i: number): number {
-  const s = src;
+  const s = buf;
   const end = srcEnd;
   for (let k = i + 1; k < end; k++) {
     const b = s[k] as number;
@@ -419,131 +611,186 @@ function keyEnd(i: number): number {
   return FAIL;
 }
 
+function isRemoveKey(keyStart: number, keyEnd: number): boolean {
+  if (keyEnd - keyStart !== removeKey.length) return false;
+  for (let k = 0; k < removeKey.length; k++) if (buf[keyStart + k] !== removeKey[k]) return false;
+  return true;
+}
+
+/** The first four key bytes packed big-endian (keys are ASCII, so this stays a positive int32; absent bytes sort first). */
+function keyPrefix(start: number, end: number): number {
+  let prefix = 0;
+  for (let k = 0; k < 4; k++) prefix = (prefix << 8) | (start + k < end ? (buf[start + k] as number) : 0);
+  return prefix;
+}
+
 function objectValue(i: number, depth: number, top: boolean): number {
   if (depth > MAX_DEPTH) return FAIL;
-  out[o++] = 0x7b;
-  i = skipWs(i + 1);
-  if (src[i] === 0x7d) {
-    out[o++] = 0x7d;
-    if (top) {
-      final = out;
-      finalLength = o;
+  const ordinal = objectOrdinal++;
+  const start = i;
+  i++;
+  // The top-level object is always written out: its removed member is left out.
+  let canonical = !top && !isWs(buf[i]);
+  i = skipWs(i);
+  if (buf[i] === CLOSE_BRACE) {
+    if (canonical) {
+      vs = start;
+      ve = i + 1;
+      verbatim = true;
+      return i + 1;
     }
-    return i + 1;
+    return writeAsciiValue('{}', i + 1);
   }
-  const base = memberTop;
-  const contentStart = o;
+  const base = sp;
   let count = 0;
+  let bytes = 2;
   for (;;) {
-    if (src[i] !== QUOTE) return FAIL;
+    if (buf[i] !== QUOTE) return FAIL;
     const kEnd = keyEnd(i);
     if (kEnd < 0) return FAIL;
     const kStart = i + 1;
-    i = skipWs(kEnd + 1);
-    if (src[i] !== COLON) return FAIL;
-    i = skipWs(i + 1);
+    let separatorCanonical = true;
+    if (buf[kEnd + 1] === COLON && buf[kEnd + 2] === SPACE && !isWs(buf[kEnd + 3])) {
+      i = kEnd + 3;
+    } else {
+      separatorCanonical = false;
+      canonical = false;
+      i = skipWs(kEnd + 1);
+      if (buf[i] !== COLON) return FAIL;
+      i = skipWs(i + 1);
+    }
     if (top && isRemoveKey(kStart, kEnd)) {
-      if (removedStart >= 0 || src[i] !== QUOTE) return FAIL;
+      if (removedStart >= 0 || buf[i] !== QUOTE) return FAIL;
       const vEnd = keyEnd(i); // same rule as keys: plain ASCII, no escapes
       if (vEnd < 0) return FAIL;
       removedStart = i + 1;
       removedEnd = vEnd;
       i = vEnd + 1;
     } else {
-      // Separators are written as in the output, so an object whose keys are already in order
-      // needs no further work; reordering copies only the member ranges.
-      if (count > 0) {
-        out[o++] = COMMA;
-        out[o++] = SPACE;
-      }
-      const memberStart = o;
-      out[o++] = QUOTE;
-      copy(kStart, kEnd);
-      out[o++] = QUOTE;
-      out[o++] = COLON;
-      out[o++] = SPACE;
-      // Reserve this member's record before descending so nested objects stack above it.
-      const slot = base + count * STRIDE;
-      if (slot + STRIDE > members.length) {
-        const grown = new Int32Array(members.length * 2);
-        grown.set(members);
-        members = grown;
-      }
-      memberTop = slot + STRIDE;
-      const valueStart = o;
+      const slot = pushSlot();
+      const valueStart = i;
       i = value(i, depth);
       if (i < 0) return FAIL;
-      if (top && fieldKeys.length > 0) noteField(kStart, kEnd, valueStart);
-      members[slot] = kStart;
-      members[slot + 1] = kEnd;
-      members[slot + 2] = memberStart;
-      members[slot + 3] = o;
-      members[slot + 4] = keyPrefix(kStart, kEnd);
+      if (top && fieldKeys.length > 0) noteField(kStart, kEnd, valueStart, i);
+      const whole = separatorCanonical && verbatim;
+      if (!whole) canonical = false;
+      stack[slot] = kStart;
+      stack[slot + 1] = kEnd;
+      stack[slot + 2] = vs;
+      stack[slot + 3] = ve;
+      stack[slot + 4] = keyPrefix(kStart, kEnd);
+      stack[slot + 5] = whole ? 1 : 0;
+      bytes += kEnd - kStart + 8 + ve - vs;
       count++;
     }
-    i = skipWs(i);
-    const b = src[i];
+    let b = buf[i];
+    if (isWs(b)) {
+      canonical = false;
+      i = skipWs(i);
+      b = buf[i];
+    }
     if (b === COMMA) {
-      i = skipWs(i + 1);
+      if (buf[i + 1] === SPACE && !isWs(buf[i + 2])) {
+        i += 2;
+      } else {
+        canonical = false;
+        i = skipWs(i + 1);
+      }
       continue;
     }
-    if (b === 0x7d) break;
+    if (b === CLOSE_BRACE) break;
     return FAIL;
   }
-  memberTop = base;
-  if (!orderMembers(base, count)) return FAIL;
-  if (top) {
-    emitTop(base, count);
+  sp = base;
+  if (!orderMembers(base, count, ordinal)) return FAIL;
+  if (canonical && orderIsIdentity) {
+    vs = start;
+    ve = i + 1;
+    verbatim = true;
     return i + 1;
   }
-  reorderInPlace(base, count, contentStart);
-  out[o++] = 0x7d;
+  if (!ensure(bytes)) return FAIL;
+  const at = o;
+  buf[o++] = OPEN_BRACE;
+  for (let k = 0; k < count; k++) {
+    const slot = base + (orderIsIdentity ? k : (orderArray[orderOffset + k] as number)) * STRIDE;
+    const keyQuote = (stack[slot] as number) - 1;
+    const sep = k === 0 ? 0 : COMMA;
+    if (stack[slot + 5] === 1) {
+      appendRange(sep, keyQuote, stack[slot + 3] as number);
+    } else {
+      appendRange(sep, keyQuote, (stack[slot + 1] as number) + 1);
+      appendRange(COLON, stack[slot + 2] as number, stack[slot + 3] as number);
+    }
+  }
+  flushPending();
+  buf[o++] = CLOSE_BRACE;
+  vs = at;
+  ve = o;
+  verbatim = false;
   return i + 1;
 }
 
-function noteField(kStart: number, kEnd: number, valueStart: number): void {
+function noteField(kStart: number, kEnd: number, valueStart: number, valueEnd: number): void {
   for (let f = 0; f < fieldKeys.length; f++) {
     const name = fieldKeys[f] as Buffer;
     if (name.length !== kEnd - kStart) continue;
     let same = true;
-    for (let k = 0; k < name.length && same; k++) same = src[kStart + k] === name[k];
+    for (let k = 0; k < name.length && same; k++) same = buf[kStart + k] === name[k];
     if (same) {
       fieldValueStart[f] = valueStart;
-      fieldValueEnd[f] = o;
+      fieldValueEnd[f] = valueEnd;
     }
   }
 }
 
-/** The decoded value of a requested field from its canonical bytes in `out`. */
+/** The decoded value of a requested field from its (validated) bytes in the line. */
 function fieldValue(f: number): string | null | typeof NOT_A_STRING {
   const start = fieldValueStart[f] as number;
   if (start < 0) return null;
   const end = fieldValueEnd[f] as number;
-  if (out[start] !== QUOTE) return NOT_A_STRING;
-  const body = out.toString('latin1', start + 1, end - 1);
-  // Canonical strings are ASCII with JSON escapes, which JSON.parse decodes exactly (lone surrogates included).
-  return body.includes('\\') ? (JSON.parse(out.toString('latin1', start, end)) as string) : body;
+  if (buf[start] !== QUOTE) return NOT_A_STRING;
+  for (let k = start + 1; k < end - 1; k++) {
+    const b = buf[k] as number;
+    // Escapes or raw UTF-8: JSON.parse decodes validated JSON strings exactly (lone surrogates included).
+    if (b === BACKSLASH || b >= 0x80) return JSON.parse(buf.toString('utf8', start, end)) as string;
+  }
+  return buf.toString('latin1', start + 1, end - 1);
 }
 
-/** The first four key bytes packed big-endian (keys are ASCII, so this stays a positive int32; absent bytes sort first). */
-function keyPrefix(start: number, end: number): number {
-  let prefix = 0;
-  for (let k = 0; k < 4; k++) prefix = (prefix << 8) | (start + k < end ? (src[start + k] as number) : 0);
-  return prefix;
-}
+// ---------------------------------------------------------------------------------------------
+// Key order
 
 function compareMembers(a: number, b: number): number {
-  const d = (members[a + 4] as number) - (members[b + 4] as number);
+  const d = (stack[a + 4] as number) - (stack[b + 4] as number);
   if (d !== 0) return d;
-  return compareKeys(members[a] as number, members[a + 1] as number, members[b] as number, members[b + 1] as number);
+  const aStart = stack[a] as number;
+  const bStart = stack[b] as number;
+  const aLen = (stack[a + 1] as number) - aStart;
+  const bLen = (stack[b + 1] as number) - bStart;
+  const n = aLen < bLen ? aLen : bLen;
+  for (let k = 4; k < n; k++) {
+    const c = (buf[aStart + k] as number) - (buf[bStart + k] as number);
+    if (c !== 0) return c;
+  }
+  return aLen - bLen;
 }
 
-/** Set by orderMembers: the members are already in key order (`order` is then not filled). */
+/** Set by orderMembers: the members are already in key order. */
 let orderIsIdentity = true;
+/** Otherwise the member indices in key order are orderArray[orderOffset …]. */
+let orderArray: Int32Array = new Int32Array(0);
+let orderOffset = 0;
+/**
+ * The key order last found for the object at each ordinal ([count, indices…]): consecutive lines of
+ * a log have the same keys in the same place, so checking that order (count-1 comparisons) usually
+ * replaces sorting.
+ */
+const ORDER_CACHE_SIZE = 32;
+const orderCache: Array<Int32Array | undefined> = [];
 
-/** Fills `order` with the members' indices in key order; false on duplicate keys. */
-function orderMembers(base: number, count: number): boolean {
-  if (order.length < count) order = new Int32Array(count * 2);
+/** Finds the members' key order; false on duplicate keys. */
+function orderMembers(base: number, count: number, ordinal: number): boolean {
   orderIsIdentity = true;
   for (let k = 1; k < count; k++) {
     const c = compareMembers(base + (k - 1) * STRIDE, base + k * STRIDE);
@@ -554,74 +801,38 @@ function orderMembers(base: number, count: number): boolean {
     }
   }
   if (orderIsIdentity) return true;
+  const cached = ordinal < ORDER_CACHE_SIZE ? orderCache[ordinal] : undefined;
+  if (cached !== undefined && cached[0] === count) {
+    // A strictly increasing walk through a permutation of the members is their sorted order.
+    let increasing = true;
+    for (let k = 2; k <= count && increasing; k++) increasing = compareMembers(base + (cached[k - 1] as number) * STRIDE, base + (cached[k] as number) * STRIDE) < 0;
+    if (increasing) {
+      orderArray = cached;
+      orderOffset = 1;
+      return true;
+    }
+  }
+  const sorted = new Int32Array(count + 1);
+  sorted[0] = count;
   for (let k = 0; k < count; k++) {
     const slot = base + k * STRIDE;
-    let j = k - 1;
-    while (j >= 0) {
-      const c = compareMembers(base + (order[j] as number) * STRIDE, slot);
+    let j = k;
+    while (j > 0) {
+      const c = compareMembers(base + (sorted[j] as number) * STRIDE, slot);
       if (c === 0) return false;
       if (c < 0) break;
-      order[j + 1] = order[j] as number;
+      sorted[j + 1] = sorted[j] as number;
       j--;
     }
-    order[j + 1] = k;
+    sorted[j + 1] = k;
   }
+  if (ordinal < ORDER_CACHE_SIZE) orderCache[ordinal] = sorted;
+  orderArray = sorted;
+  orderOffset = 1;
   return true;
 }
 
-/** Copies bytes between buffers; a plain loop beats Buffer#copy's call overhead for short runs. */
-function copyBytes(from: Buffer, start: number, end: number, to: Buffer, at: number): number {
-  if (end - start > 64) return at + from.copy(to, at, start, end);
-  while (start < end) to[at++] = from[start++] as number;
-  return at;
-}
-
-/** Rewrites a nested object's members (written in source order after contentStart) in key order. */
-function reorderInPlace(base: number, count: number, contentStart: number): void {
-  if (count === 0) return;
-  if (orderIsIdentity) return;
-  const length = o - contentStart;
-  if (tmp.length < length) tmp = Buffer.allocUnsafe(length * 2);
-  out.copy(tmp, 0, contentStart, o);
-  o = contentStart;
-  for (let k = 0; k < count; k++) {
-    if (k > 0) {
-      out[o++] = COMMA;
-      out[o++] = SPACE;
-    }
-    const slot = base + (order[k] as number) * STRIDE;
-    o = copyBytes(tmp, (members[slot + 2] as number) - contentStart, (members[slot + 3] as number) - contentStart, out, o);
-  }
-}
-
-/**
- * Finishes the top-level object. Members were written to `out` in source order with separators
- * (the removed key left out), so when they are already in key order `out` is the answer;
- * otherwise they are copied into `sorted` in key order.
- */
-function emitTop(base: number, count: number): void {
-  if (orderIsIdentity) {
-    out[o++] = 0x7d;
-    final = out;
-    finalLength = o;
-    return;
-  }
-  const capacity = o + count * 2 + 2;
-  if (sorted.length < capacity) sorted = Buffer.allocUnsafe(capacity * 2);
-  let r = 0;
-  sorted[r++] = 0x7b;
-  for (let k = 0; k < count; k++) {
-    if (k > 0) {
-      sorted[r++] = COMMA;
-      sorted[r++] = SPACE;
-    }
-    const slot = base + (order[k] as number) * STRIDE;
-    r = copyBytes(out, members[slot + 2] as number, members[slot + 3] as number, sorted, r);
-  }
-  sorted[r++] = 0x7d;
-  final = sorted;
-  finalLength = r;
-}
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The canonical python-json bytes of the top-level object in `line` without `key`, plus that
@@ -644,29 +855,35 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
     }
   }
   if (line.length > MAX_LINE_BYTES) return null;
-  fieldValueStart.fill(-1);
-  src = line;
-  srcEnd = line.length;
-  // Worst case growth: a 4-byte float spelling ("1e15") becomes an 18-byte repr plus separators.
-  const capacity = line.length * 6 + 64;
-  if (out.length < capacity) out = Buffer.allocUnsafe(capacity);
-  o = 0;
-  memberTop = 0;
+  const span = canonicalSpan(line);
+  if (span < 0) return null;
+  const canonical = options.reuseBuffer ? buf.subarray(vs, ve) : Buffer.from(buf.subarray(vs, ve));
+  const removed = removedStart >= 0 ? buf.toString('latin1', removedStart, removedEnd) : null;
+  const values: Array<string | null | typeof NOT_A_STRING> = [];
+  for (let f = 0; f < fieldKeys.length; f++) values.push(fieldKeysText[f] === key ? removed : fieldValue(f));
+  return { canonical, removed, fields: values };
+}
+
+/** Runs the scan over `line`; on success the answer is buf[vs, ve). */
+function canonicalSpan(line: Buffer): number {
+  const length = line.length;
+  scratchLimit = Math.max(buf.length, length * MAX_SCRATCH_PER_LINE_BYTE + 4096);
+  if (buf.length < length + 1024) buf = Buffer.allocUnsafe(Math.max(length * 4 + 1024, buf.length * 2));
+  buf.set(line, 0);
+  buf[length] = 0; // the sentinel
+  srcEnd = length;
+  o = length + 1;
+  sp = 0;
+  objectOrdinal = 0;
   removedStart = -1;
   removedEnd = -1;
-  try {
-    let i = skipWs(0);
-    if (src[i] !== 0x7b) return null;
-    i = objectValue(i, 1, true);
-    if (i < 0 || skipWs(i) !== srcEnd) return null;
-    const canonical = options.reuseBuffer ? final.subarray(0, finalLength) : Buffer.from(final.subarray(0, finalLength));
-    const removed = removedStart >= 0 ? line.toString('latin1', removedStart, removedEnd) : null;
-    const values: Array<string | null | typeof NOT_A_STRING> = [];
-    for (let f = 0; f < fieldKeys.length; f++) values.push(fieldKeysText[f] === key ? removed : fieldValue(f));
-    return { canonical, removed, fields: values };
-  } finally {
-    src = EMPTY; // do not keep the caller's line alive
-  }
+  pendStart = -1;
+  fieldValueStart.fill(-1);
+  let i = skipWs(0);
+  if (buf[i] !== OPEN_BRACE) return FAIL;
+  i = objectValue(i, 1, true);
+  if (i < 0 || skipWs(i) !== srcEnd) return FAIL;
+  return ve - vs;
 }
 
 const NO_FIELDS: readonly string[] = [];
