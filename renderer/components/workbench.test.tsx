@@ -112,6 +112,18 @@ describe('Archives view', () => {
     expect(screen.getByText('2 files open · 2,400 entries')).toBeTruthy();
   });
 
+  it('says the chained files are intact when unchained selectools files are open beside them', async () => {
+    const unchained = { status: 'unchained' as const, headHash: null, coveredFields: [], uncoveredFields: [] };
+    const { api } = fakeApi({
+      'archives.summary': () =>
+        ok(session([file(), file({ id: 2, path: '/evidence/2026-03-02.jsonl' }), file({ id: 3, path: '/evidence/selectools-run.jsonl', format: 'selectools', chain: unchained })], 'unchained')),
+      'archives.recent': () => ok({ paths: [] }),
+      'findings.list': () => ok({ rows: [], total: 0, offset: 0 }),
+    });
+    renderApp(api);
+    await vi.waitFor(() => expect(screen.getByTestId('status-integrity').textContent).toBe('Integrity: Intact (chained files) · 1 unchained'));
+  });
+
   it('shows per-file progress with rate and time left, and cancels', async () => {
     const { api, invoke, emit } = fakeApi({
       'archives.summary': () => ok(session([file()])),
