@@ -67,3 +67,30 @@ export function shortHash(hash: string | null): string {
   if (!hash) return '—';
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-8)}` : hash;
 }
+
+/** A UTC time as the Explorer's time fields show it, the same in every locale: `2026-03-01 08:00:00`. */
+export function formatUtcFieldValue(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+const UTC_FIELD_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?Z?$/u;
+
+/**
+ * Reads a typed UTC time: `YYYY-MM-DD`, optionally with `HH:MM` or `HH:MM:SS(.mmm)` after a space
+ * or `T`. Empty text is no bound (undefined); anything else, or an impossible date, is null.
+ */
+export function parseUtcFieldValue(text: string): number | undefined | null {
+  const value = text.trim();
+  if (value === '') return undefined;
+  const match = UTC_FIELD_PATTERN.exec(value);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const millis = Number((match[7] ?? '0').padEnd(3, '0'));
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const back = new Date(ms);
+  // Date.UTC rolls 2026-02-30 over to March: such a date was a typo, not a time.
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
+  return ms;
+}

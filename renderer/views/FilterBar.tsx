@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { EntryFilter } from '../../shared/query';
-import { fromUtcInputValue, toUtcInputValue } from '../format';
+import { formatUtcFieldValue, parseUtcFieldValue } from '../format';
 import { FILTER_COLUMNS, type FilterColumn } from '../store/explorer';
 import { useCustos } from '../store/store';
 
@@ -101,22 +101,34 @@ function TextFilter(props: { id: string; label: string; value: string; options?:
   );
 }
 
+/** A UTC time typed as `YYYY-MM-DD HH:MM:SS`: the same unambiguous form in every browser locale. */
 function TimeField({ label, value, onCommit }: { label: string; value: number | undefined; onCommit: (ms: number | undefined) => void }) {
-  const [draft, setDraft] = useState(toUtcInputValue(value));
+  const [draft, setDraft] = useState(formatUtcFieldValue(value));
+  const [invalid, setInvalid] = useState(false);
   const id = `filter-${label.split(' ')[0]!.toLowerCase()}`;
   const commit = () => {
-    const ms = fromUtcInputValue(draft);
-    if (ms !== value) onCommit(ms);
+    const ms = parseUtcFieldValue(draft);
+    setInvalid(ms === null);
+    if (ms !== null && ms !== value) onCommit(ms);
   };
   return (
     <div className="filter">
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        type="datetime-local"
-        step={1}
+        type="text"
+        className="mono"
         value={draft}
-        onChange={(event) => setDraft(event.target.value)}
+        placeholder="YYYY-MM-DD HH:MM:SS"
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={invalid}
+        aria-describedby={invalid ? `${id}-error` : undefined}
+        title="UTC, as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"
+        onChange={(event) => {
+          setDraft(event.target.value);
+          if (invalid) setInvalid(parseUtcFieldValue(event.target.value) === null);
+        }}
         onBlur={commit}
         onKeyDown={(event) => {
           if (event.key === 'Enter') {
@@ -125,6 +137,11 @@ function TimeField({ label, value, onCommit }: { label: string; value: number | 
           }
         }}
       />
+      {invalid && (
+        <span id={`${id}-error`} className="filter-error" role="alert">
+          Use YYYY-MM-DD HH:MM:SS (UTC)
+        </span>
+      )}
     </div>
   );
 }
