@@ -253,12 +253,9 @@ function stringValue(i: number): number {
   const end = srcEnd;
   let k = i + 1;
   for (;;) {
-    let b = 0;
-    while (k < end) {
-      b = s[k] as number;
-      if (b >= 0x20 && b < 0x7f && b !== QUOTE && b !== BACKSLASH) k++;
-      else break;
-    }
+    // The NUL sentinel after the line ends this loop, so it needs no bounds check of its own.
+    let b = s[k] as number;
+    while (((b - 0x20) >>> 0) < 0x5f && b !== QUOTE && b !== BACKSLASH) b = s[++k] as number;
     if (k >= end) return FAIL;
     if (b === QUOTE) {
       vs = i;
@@ -602,13 +599,11 @@ function arrayValue(i: number, depth: number): number {
 /** Scans an object key at i (the opening quote); returns the index of its closing quote, or FAIL for escapes/non-ASCII. */
 function keyEnd(i: number): number {
   const s = buf;
-  const end = srcEnd;
-  for (let k = i + 1; k < end; k++) {
-    const b = s[k] as number;
-    if (b === QUOTE) return k;
-    if (b === BACKSLASH || b >= 0x7f || b < 0x20) return FAIL;
-  }
-  return FAIL;
+  let k = i + 1;
+  // The NUL sentinel after the line ends this loop (and fails it).
+  let b = s[k] as number;
+  while (((b - 0x20) >>> 0) < 0x5f && b !== QUOTE && b !== BACKSLASH) b = s[++k] as number;
+  return b === QUOTE && k < srcEnd ? k : FAIL;
 }
 
 function isRemoveKey(keyStart: number, keyEnd: number): boolean {
@@ -782,12 +777,14 @@ let orderIsIdentity = true;
 let orderArray: Int32Array = new Int32Array(0);
 let orderOffset = 0;
 /**
- * The key order last found for the object at each ordinal ([count, indices…]): consecutive lines of
- * a log have the same keys in the same place, so checking that order (count-1 comparisons) usually
- * replaces sorting.
+ * Key orders found for the objects at each ordinal ([count, indices…]), newest first: the lines of
+ * a log repeat a few shapes at each place, so checking a known order (count-1 comparisons, and a
+ * wrong one usually fails at the first) replaces sorting.
  */
-const ORDER_CACHE_SIZE = 32;
-const orderCache: Array<Int32Array | undefined> = [];
+const ORDER_CACHE_OBJECTS = 32;
+const ORDERS_PER_OBJECT = 8;
+const orderCache: Int32Array[][] = [];
+let sortScratch = new Int32Array(64);
 
 /** Finds the members' key order; false on duplicate keys. */
 function orderMembers(base: number, count: number, ordinal: number): boolean {
@@ -801,18 +798,23 @@ function orderMembers(base: number, count: number, ordinal: number): boolean {
     }
   }
   if (orderIsIdentity) return true;
-  const cached = ordinal < ORDER_CACHE_SIZE ? orderCache[ordinal] : undefined;
-  if (cached !== undefined && cached[0] === count) {
-    // A strictly increasing walk through a permutation of the members is their sorted order.
-    let increasing = true;
-    for (let k = 2; k <= count && increasing; k++) increasing = compareMembers(base + (cached[k - 1] as number) * STRIDE, base + (cached[k] as number) * STRIDE) < 0;
-    if (increasing) {
-      orderArray = cached;
-      orderOffset = 1;
-      return true;
+  const known = ordinal < ORDER_CACHE_OBJECTS ? orderCache[ordinal] : undefined;
+  if (known !== undefined) {
+    for (let n = 0; n < known.length; n++) {
+      const cached = known[n] as Int32Array;
+      if (cached[0] !== count) continue;
+      // A strictly increasing walk through a permutation of the members is their sorted order.
+      let increasing = true;
+      for (let k = 2; k <= count && increasing; k++) increasing = compareMembers(base + (cached[k - 1] as number) * STRIDE, base + (cached[k] as number) * STRIDE) < 0;
+      if (increasing) {
+        orderArray = cached;
+        orderOffset = 1;
+        return true;
+      }
     }
   }
-  const sorted = new Int32Array(count + 1);
+  if (sortScratch.length < count + 1) sortScratch = new Int32Array(count * 2 + 1);
+  const sorted = sortScratch;
   sorted[0] = count;
   for (let k = 0; k < count; k++) {
     const slot = base + k * STRIDE;
@@ -826,9 +828,13 @@ function orderMembers(base: number, count: number, ordinal: number): boolean {
     }
     sorted[j + 1] = k;
   }
-  if (ordinal < ORDER_CACHE_SIZE) orderCache[ordinal] = sorted;
   orderArray = sorted;
   orderOffset = 1;
+  if (ordinal < ORDER_CACHE_OBJECTS) {
+    const list = orderCache[ordinal] ?? (orderCache[ordinal] = []);
+    list.unshift(sorted.slice(0, count + 1));
+    if (list.length > ORDERS_PER_OBJECT) list.pop();
+  }
   return true;
 }
 

@@ -61,15 +61,18 @@ export class ChainVerifier {
   firstLink: { line: number; previousHash: string | null } | null = null;
   /** True when an unreadable line came before the first entry: the first link cannot be judged. */
   firstLinkUnknown = false;
-  /** The newest entry's line and stored hash, whatever its state (anchors compare against it). */
-  lastEntry: { line: number; hash: string | null } | null = null;
+  private lastEntryLine = -1;
+  private lastEntryHash: string | null = null;
   private lastHash: string | null;
   private lastHashKnown: boolean;
   private headHash: string | null;
   private lastLine: number;
   private entries: number;
   private byteOffset: number;
-  private readonly recent: Array<{ hash: string; line: number }> = [];
+  /** The last RECENT stored hashes and their lines, a ring (filled from recentNext on), to explain link breaks. */
+  private readonly recentHashes: string[] = [];
+  private readonly recentLines: number[] = [];
+  private recentNext = 0;
 
   constructor(
     private readonly file: string,
@@ -83,6 +86,11 @@ export class ChainVerifier {
     this.lastLine = start?.lastLine ?? 0;
     this.entries = start?.entries ?? 0;
     this.byteOffset = start?.byteOffset ?? 0;
+  }
+
+  /** The newest entry's line and stored hash, whatever its state (anchors compare against it). */
+  get lastEntry(): { line: number; hash: string | null } | null {
+    return this.lastEntryLine < 0 ? null : { line: this.lastEntryLine, hash: this.lastEntryHash };
   }
 
   get position(): ChainPosition {
@@ -142,12 +150,14 @@ export class ChainVerifier {
     this.lastHashKnown = record.storedHash !== null;
     if (contentVerified) this.headHash = record.storedHash;
     this.lastLine = record.line;
-    this.lastEntry = { line: record.line, hash: record.storedHash };
+    this.lastEntryLine = record.line;
+    this.lastEntryHash = record.storedHash;
     this.entries++;
     if (byteEnd !== undefined) this.byteOffset = byteEnd;
     if (record.storedHash !== null) {
-      this.recent.push({ hash: record.storedHash, line: record.line });
-      if (this.recent.length > RECENT) this.recent.shift();
+      this.recentHashes[this.recentNext] = record.storedHash;
+      this.recentLines[this.recentNext] = record.line;
+      this.recentNext = (this.recentNext + 1) % RECENT;
     }
     return findings;
   }
@@ -170,11 +180,21 @@ export class ChainVerifier {
     if (previous === this.spec.genesis) {
       return `The entry restarts the chain from "${this.spec.genesis}" instead of linking to line ${this.lastLine}: the chain was restarted or entries before it were replaced.`;
     }
-    const earlier = this.recent.find((r) => r.hash === previous && r.line !== this.lastLine);
-    if (earlier) {
-      return `The entry links to the entry at line ${earlier.line}, not to line ${this.lastLine} just before it: entries were inserted, moved or reordered between them.`;
+    const earlier = this.recentLineOf(previous);
+    if (earlier !== null) {
+      return `The entry links to the entry at line ${earlier}, not to line ${this.lastLine} just before it: entries were inserted, moved or reordered between them.`;
     }
     return `The entry does not link to the entry at line ${this.lastLine} before it: one or more entries were deleted just before this line, or this line was moved or inserted here.`;
+  }
+
+  /** The line of the oldest of the recent entries stored with `hash`, other than the last one; null if none. */
+  private recentLineOf(hash: string): number | null {
+    for (let k = 0; k < this.recentHashes.length; k++) {
+      const at = (this.recentNext + k) % this.recentHashes.length;
+      const line = this.recentLines[at] as number;
+      if (this.recentHashes[at] === hash && line !== this.lastLine) return line;
+    }
+    return null;
   }
 
   private finding(kind: 'hash-mismatch' | 'link-break', line: number, detail: string, expected?: string, found?: string): Finding {

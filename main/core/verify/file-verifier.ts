@@ -10,11 +10,10 @@ import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
 import { detectFormat, timestampPath } from '../formats/detect.js';
 import { getAtPath, splitFieldPath } from '../formats/field-path.js';
-import { canonicalWithout } from '../json/fast-canonical.js';
+import { canonicalWithout, NOT_A_STRING } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
-import { canonicalTopLevelString, UNSURE } from './canonical-fields.js';
 import { ChainVerifier, type FirstLinkRule, type LinkRecord } from './chain-verifier.js';
 import { TimestampCache } from './timestamp-cache.js';
 
@@ -102,6 +101,8 @@ export class FileVerifier {
   private readonly seenFields = new Set<string>();
   private trackFields = true;
   private fast = false;
+  /** Top-level fields the fast path reads along: the previous hash, then the time (when it is top-level). */
+  private fastFields: string[] = [];
   private readonly times = new TimestampCache();
   private wholeEntryPythonHash = false;
   private entries = 0;
@@ -196,22 +197,21 @@ export class FileVerifier {
   }
 
   /**
-   * The fast path: canonical bytes straight from the line (A's canonicalWithout), link and time read
-   * from them. Null when it cannot vouch for the answer; the line then takes the full parse.
+   * The fast path: canonical bytes straight from the line (canonicalWithout), with the link and the
+   * time read in the same pass. Null when it cannot vouch for the answer; the line then takes the full parse.
    */
   private acceptFast(raw: RawLine, byteEnd: number): LineOutcome | null {
     const spec = this.spec as ChainSpec;
-    const result = hashFromBytes(raw.bytes, spec.hashField);
-    if (!result) return null;
-    const previous = canonicalTopLevelString(result.canonical, spec.previousHashField);
-    if (previous === UNSURE) return null;
+    const exact = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true, fields: this.fastFields });
+    if (!exact) return null;
     let time: string | null = null;
     if (this.timePath !== null) {
-      const found = canonicalTopLevelString(result.canonical, this.timePath);
-      if (found === UNSURE) return null;
-      time = found;
+      const found = exact.fields[1];
+      if (found === NOT_A_STRING) return null; // e.g. epoch seconds: the full path reads those
+      time = found ?? null;
     }
-    const record: LinkRecord = { line: raw.line, storedHash: result.removed, previousHash: previous, computedHash: result.computed };
+    const previous = exact.fields[0];
+    const record: LinkRecord = { line: raw.line, storedHash: exact.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(exact.canonical) };
     this.entries++;
     const findings = (this.chain as ChainVerifier).accept(record, byteEnd);
     if (time !== null) this.checkTimeValue(time, raw.line, findings);
@@ -265,6 +265,7 @@ export class FileVerifier {
     this.wholeEntryPythonHash = this.spec !== null && this.spec.covered === 'all-but-hash' && this.spec.canonical === 'python-json';
     // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
     this.fast = !this.options.needValues && this.wholeEntryPythonHash && (this.timePath === null || splitFieldPath(this.timePath).length === 1);
+    if (this.fast && this.spec) this.fastFields = this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, this.timePath];
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {
