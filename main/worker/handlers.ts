@@ -25,6 +25,7 @@ import {
 import { RequestError } from './errors.js';
 import type { ParamsOf, ResultOf, WorkerMethod } from './protocol.js';
 import { openArchives } from '../core/store/open-pipeline.js';
+import { OpenPool } from './open-pool.js';
 import { describeEntryIn } from './open-archives.js';
 import { TailIndex } from '../core/tail/store-append.js';
 
@@ -59,7 +60,7 @@ export class DatabaseHost {
         if (this.tailIndex === null || this.tailIndex.db !== this.db) this.tailIndex = new TailIndex(this.db);
         return this.tailIndex.append(request);
       }),
-    open: (job, context) => this.serialize(() => openArchives(this.db, job, context)),
+    open: (job, context) => this.serialize(() => openArchives(this.db, job, { ...context, parallel: (signal) => new OpenPool({ signal }) })),
     summary: () => sessionSummary(this.db),
     close: ({ fileIds }) =>
       this.serialize(async () => {

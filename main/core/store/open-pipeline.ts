@@ -5,14 +5,17 @@
  */
 import type { Database } from 'sql.js';
 import type { OpenOutcome, OpenProgress, OpenRequest } from '../../../shared/archive.js';
-import { FINDING_SEVERITY, type Finding } from '../../../shared/findings.js';
-import type { FormatId } from '../../../shared/formats.js';
+import type { Finding } from '../../../shared/findings.js';
+import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { loadMapping } from '../formats/mapping.js';
 import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
 import type { ArchiveFile } from '../reader/archive-files.js';
-import { scanArchive, type ScannedRecord, type ScanProgress, type ScanResult } from '../verify/index.js';
+import { readLines } from '../reader/read-lines.js';
+import { chainSpecFor, collectArchiveFiles, FileVerifier, scanArchive, type ScannedRecord, type ScanProgress, type ScanResult } from '../verify/index.js';
+import type { ParallelIndexer } from './parallel-indexer.js';
 import { createEntryIndexes, dropEntryIndexes } from './schema.js';
 import { listFiles } from './queries.js';
+import { badTimestampFinding } from './timestamp-finding.js';
 import { beginFile, clearIndex, EntryWriter, finishFile, insertFindings, insertScan, removeFiles } from './writer.js';
 
 export interface OpenContext {
@@ -20,6 +23,11 @@ export interface OpenContext {
   progress: (progress: OpenProgress) => void;
   /** Milliseconds between progress events. */
   progressIntervalMs?: number;
+  /**
+   * Threads for big uncompressed chained files (main/worker/open-pool.ts). Without it, or when a
+   * file of the job does not qualify, the archive is read, verified and normalized on this thread.
+   */
+  parallel?: (signal: AbortSignal) => ParallelIndexer;
 }
 
 /**
@@ -48,8 +56,16 @@ export async function openArchives(
   let bytes = { read: 0, total: 0 };
   let currentFile = job.paths[0] ?? '';
   let lastProgress = 0;
-  let bulk = false;
   const interval = context.progressIntervalMs ?? 100;
+
+  const planned = await collectArchiveFiles(job.paths);
+  const plannedBytes = planned.files.reduce((sum, file) => sum + file.size, 0);
+  const pool = context.parallel ? await parallelPlan(planned.files, job.format, mapping, context) : null;
+  // Decided before the first row: rows written while the indexes exist would each update five B-trees.
+  /** Entries each file received from the range threads, to check that none went missing. */
+  const rangeRows = new Map<string, number>();
+  const bulk = plannedBytes > BULK_LOAD_BYTES && plannedBytes > existingEntries * BYTES_PER_ENTRY_ESTIMATE;
+  if (bulk) dropEntryIndexes(db);
 
   const emitProgress = (done: boolean): void => {
     const elapsedSeconds = Math.max(0.001, (Date.now() - started) / 1000);
@@ -68,10 +84,27 @@ export async function openArchives(
     });
   };
 
+  const maybeProgress = (): void => {
+    const now = Date.now();
+    if (now - lastProgress >= interval) {
+      lastProgress = now;
+      emitProgress(false);
+    }
+  };
+
   const onFileStart = (file: ArchiveFile): void => {
     writer.flush();
     currentFile = file.path;
-    fileIds.set(file.path, beginFile(db, file.path, { gzip: file.compressed, mtimeMs: file.mtimeMs, size: file.size, mapping: mapping ?? null }));
+    const fileId = beginFile(db, file.path, { gzip: file.compressed, mtimeMs: file.mtimeMs, size: file.size, mapping: mapping ?? null });
+    fileIds.set(file.path, fileId);
+    pool?.beginFile(file, {
+      rows: (batch, producer, lineBase) => {
+        writer.addBatch(batch, producer, { fileId, lineBase });
+        rangeRows.set(file.path, (rangeRows.get(file.path) ?? 0) + batch.count);
+        maybeProgress();
+      },
+      findings: (found) => ownFindings.push(...found),
+    });
   };
 
   const onRecord = async (record: ScannedRecord): Promise<void> => {
@@ -83,22 +116,9 @@ export async function openArchives(
       normalizers.set(record.format, normalize);
     }
     const { entry, timestampError } = normalize(record.value, record.location, record.lineSha256);
-    if (entry.timeMs === null) {
-      ownFindings.push({
-        kind: 'bad-timestamp',
-        severity: FINDING_SEVERITY['bad-timestamp'],
-        file: record.location.file,
-        line: record.location.line,
-        detail: `The entry's timestamp ${entry.timeRaw === null ? 'is missing' : `"${entry.timeRaw}" cannot be read`}${timestampError ? `: ${timestampError}` : ''}. The entry is kept.`,
-        ...(entry.timeRaw === null ? {} : { found: entry.timeRaw }),
-      });
-    }
+    if (entry.timeMs === null) ownFindings.push(badTimestampFinding(entry, timestampError));
     if (writer.add(fileId, entry)) {
-      const now = Date.now();
-      if (now - lastProgress >= interval) {
-        lastProgress = now;
-        emitProgress(false);
-      }
+      maybeProgress();
       // Let queued messages (cancel, queries, pings) through between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -107,16 +127,7 @@ export async function openArchives(
   const onProgress = (progress: ScanProgress): void => {
     bytes = { read: progress.archiveBytesRead, total: progress.archiveBytesTotal };
     currentFile = progress.file;
-    if (!bulk && progress.archiveBytesTotal > BULK_LOAD_BYTES && progress.archiveBytesTotal > existingEntries * BYTES_PER_ENTRY_ESTIMATE) {
-      writer.flush();
-      dropEntryIndexes(db);
-      bulk = true;
-    }
-    const now = Date.now();
-    if (now - lastProgress >= interval) {
-      lastProgress = now;
-      emitProgress(false);
-    }
+    maybeProgress();
   };
 
   let report: ScanResult | undefined;
@@ -126,7 +137,7 @@ export async function openArchives(
       ...(job.format === undefined ? {} : { format: job.format }),
       ...(mapping === undefined ? {} : { mapping }),
       onFileStart,
-      onRecord,
+      ...(pool === null ? { onRecord } : { parallel: pool, parallelMinBytes: pool.minFileBytes }),
       onProgress,
       signal: context.signal,
     });
@@ -135,7 +146,14 @@ export async function openArchives(
     failure = error;
     writer.discard();
   } finally {
+    await pool?.close();
     if (bulk) createEntryIndexes(db);
+  }
+
+  if (pool !== null && report !== undefined && !context.signal.aborted && !indexedEveryFile(pool, report, rangeRows)) {
+    // A thread failed, or scanArchive read a file on its own after all: index the job on this thread.
+    removeFiles(db, [...fileIds.values()]);
+    return openArchives(db, { ...job, mode: 'add' }, { ...context, parallel: undefined });
   }
 
   const cancelled = context.signal.aborted;
@@ -183,4 +201,49 @@ export async function openArchives(
   emitProgress(true);
   const openedIds = new Set(fileIds.values());
   return { jobId: job.jobId, cancelled: false, opened: listFiles(db).filter((file) => openedIds.has(file.id)), failed };
+}
+
+/**
+ * The range threads, when every file of the job can be split: uncompressed, big, and of a chained
+ * format (scanArchive splits exactly those). Otherwise null, and the job runs on this thread.
+ */
+async function parallelPlan(
+  files: readonly ArchiveFile[],
+  format: FormatId | undefined,
+  mapping: GenericMapping | undefined,
+  context: OpenContext,
+): Promise<ParallelIndexer | null> {
+  if (context.parallel === undefined || files.length === 0) return null;
+  const pool = context.parallel(context.signal);
+  for (const file of files) {
+    const known = format ?? (mapping === undefined ? await peekFormat(file) : 'generic');
+    if (file.compressed || file.size < pool.minFileBytes || known === null || chainSpecFor(known, mapping) === null) {
+      await pool.close();
+      return null;
+    }
+  }
+  return pool;
+}
+
+/** The format of a file from its first entry, as scanArchive detects it (reading only that far). */
+async function peekFormat(file: ArchiveFile): Promise<FormatId | null> {
+  const verifier = new FileVerifier({ file: file.path });
+  const reader = readLines(file);
+  let seen = 0;
+  try {
+    for await (const batch of reader) {
+      for (const line of batch) {
+        if (verifier.acceptLine(line).entry || ++seen > 1000) return verifier.detectedFormat;
+      }
+    }
+  } finally {
+    await reader.return(undefined as never);
+  }
+  return null;
+}
+
+/** Every entry the verifier counted reached the index through the range threads. */
+function indexedEveryFile(pool: ParallelIndexer, report: ScanResult, rangeRows: ReadonlyMap<string, number>): boolean {
+  if (pool.failedFiles.size > 0) return false;
+  return report.files.every((file) => (rangeRows.get(file.path) ?? 0) === file.entries);
 }

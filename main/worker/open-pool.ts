@@ -1,0 +1,226 @@
+/**
+ * The threads that verify, normalize and pack byte ranges of big files while an archive opens, so
+ * the database thread only inserts. scanArchive asks for a file's ranges all at once; they are
+ * handed out in file order to at most `window` ranges ahead of the oldest one not yet delivered, and
+ * their rows reach the sink strictly in file order (rows of later ranges wait in memory, bounded by
+ * the window). A range's verifyRange promise resolves only once its rows are in, so when
+ * scanArchive merges a file every entry of it is indexed.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Finding } from '../../shared/findings.js';
+import type { IndexedRange } from '../core/store/index-range.js';
+import type { ParallelIndexer, RangeRowsSink } from '../core/store/parallel-indexer.js';
+import type { RowBatch } from '../core/store/row-batch.js';
+import type { ArchiveFile, RangeRequest, VerifiedSpan } from '../core/verify/index.js';
+import type { OpenRangeMessage, OpenRangeRequest } from './open-range-worker.js';
+
+interface RangeTask {
+  id: number;
+  file: FileRanges;
+  request: RangeRequest;
+  onProgress: ((bytesDone: number) => void) | undefined;
+  resolve: (span: VerifiedSpan) => void;
+  reject: (error: Error) => void;
+  state: 'queued' | 'running' | 'done';
+  /** Batches that arrived before the ranges ahead of this one were delivered. */
+  waiting: Array<{ batch: RowBatch; producer: number }>;
+  result: IndexedRange | null;
+}
+
+interface FileRanges {
+  path: string;
+  size: number;
+  sink: RangeRowsSink;
+  tasks: RangeTask[];
+  /** Index of the first task not yet delivered. */
+  cursor: number;
+  /** Physical lines of the delivered ranges: the next range's line 0. */
+  lineBase: number;
+}
+
+export interface OpenPoolOptions {
+  threads?: number;
+  /** Bytes of a file per range (smaller ranges bound the rows waiting in memory). */
+  rangeBytes?: number;
+  /** Ranges handed out ahead of the oldest undelivered one. */
+  window?: number;
+  batchSize?: number;
+  minFileBytes?: number;
+  signal?: AbortSignal;
+}
+
+function startWorker(): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./open-range-worker.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  return new Worker(new URL('./open-range-worker.js', import.meta.url));
+}
+
+function abortError(): Error {
+  const error = new Error('Opening was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}
+
+export class OpenPool implements ParallelIndexer {
+  readonly minFileBytes: number;
+  readonly failedFiles = new Set<string>();
+  readonly splitFiles = new Set<string>();
+  private readonly threads: number;
+  private readonly rangeBytes: number;
+  private readonly window: number;
+  private readonly batchSize: number;
+  private readonly workers: Worker[] = [];
+  private readonly idle: number[] = [];
+  private readonly running = new Map<number, RangeTask>();
+  private current: FileRanges | null = null;
+  private nextId = 1;
+  private closed = false;
+  private readonly onAbort = (): void => this.stop(abortError());
+
+  constructor(private readonly options: OpenPoolOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.rangeBytes = options.rangeBytes ?? 8 << 20;
+    this.window = Math.max(1, options.window ?? this.threads + 1);
+    this.batchSize = options.batchSize ?? 5000;
+    this.minFileBytes = options.minFileBytes ?? 8 << 20;
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** How many ranges scanArchive splits the current file into. */
+  get concurrency(): number {
+    const size = this.current?.size ?? 0;
+    return Math.min(4096, Math.max(this.threads, Math.ceil(size / this.rangeBytes)));
+  }
+
+  beginFile(file: ArchiveFile, sink: RangeRowsSink): void {
+    this.current = { path: file.path, size: file.size, sink, tasks: [], cursor: 0, lineBase: 0 };
+  }
+
+  verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan> {
+    if (this.closed) return Promise.reject(this.options.signal?.aborted ? abortError() : new Error('The open pool is closed.'));
+    const file = this.current;
+    if (file === null || file.path !== request.path) return Promise.reject(new Error(`Ranges of ${request.path} were asked for before the file was announced.`));
+    if (this.failedFiles.size > 0) return Promise.reject(new Error('An earlier range could not be indexed.'));
+    this.splitFiles.add(file.path);
+    return new Promise<VerifiedSpan>((resolve, reject) => {
+      const task: RangeTask = { id: this.nextId++, file, request, onProgress, resolve, reject, state: 'queued', waiting: [], result: null };
+      file.tasks.push(task);
+      file.tasks.sort((a, b) => a.request.start - b.request.start);
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.stop(new Error('The open pool was closed.'));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private stop(reason: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    const file = this.current;
+    // Rejecting an already settled range does nothing.
+    if (file) for (const task of file.tasks.slice(file.cursor)) task.reject(reason);
+    this.running.clear();
+    for (const worker of this.workers) void worker.terminate();
+  }
+
+  private dispatch(): void {
+    const file = this.current;
+    if (file === null || this.closed) return;
+    for (;;) {
+      const task = file.tasks.find((t, index) => t.state === 'queued' && index < file.cursor + this.window);
+      if (!task) return;
+      const worker = this.idle.pop() ?? (this.workers.length < this.threads ? this.spawn() : null);
+      if (worker === null) return;
+      task.state = 'running';
+      this.running.set(worker, task);
+      this.workers[worker]!.postMessage({ id: task.id, request: task.request, batchSize: this.batchSize } satisfies OpenRangeRequest);
+    }
+  }
+
+  private spawn(): number {
+    const index = this.workers.length;
+    const worker = startWorker();
+    this.workers.push(worker);
+    worker.on('message', (message: OpenRangeMessage) => this.receive(index, message));
+    worker.on('error', (error) => {
+      const task = this.running.get(index);
+      this.running.delete(index);
+      if (task) this.fail(task.file, error);
+    });
+    return index;
+  }
+
+  private receive(worker: number, message: OpenRangeMessage): void {
+    const task = this.running.get(worker);
+    if (!task || task.id !== message.id || this.closed) return;
+    const file = task.file;
+    switch (message.kind) {
+      case 'progress':
+        task.onProgress?.(message.bytes);
+        return;
+      case 'batch':
+        if (this.failedFiles.has(file.path)) return;
+        if (file.tasks[file.cursor] === task) this.deliver(file, message.batch, worker);
+        else task.waiting.push({ batch: message.batch, producer: worker });
+        return;
+      case 'error':
+        this.running.delete(worker);
+        this.idle.push(worker);
+        this.fail(file, new Error(message.message));
+        return;
+      case 'done':
+        this.running.delete(worker);
+        this.idle.push(worker);
+        task.state = 'done';
+        task.result = message.result;
+        this.advance(file);
+        this.dispatch();
+    }
+  }
+
+  private deliver(file: FileRanges, batch: RowBatch, producer: number): void {
+    try {
+      file.sink.rows(batch, producer, file.lineBase);
+    } catch (error) {
+      this.fail(file, error as Error);
+    }
+  }
+
+  /** Delivers ranges whose turn has come, in file order, and settles them. */
+  private advance(file: FileRanges): void {
+    for (;;) {
+      const task = file.tasks[file.cursor];
+      if (!task || this.failedFiles.has(file.path)) return;
+      for (const waiting of task.waiting.splice(0)) this.deliver(file, waiting.batch, waiting.producer);
+      if (task.state !== 'done' || task.result === null || this.failedFiles.has(file.path)) return;
+      const { span, findings } = task.result;
+      task.result = null;
+      if (findings.length > 0) file.sink.findings(findings.map((f: Finding) => (f.line === null ? f : { ...f, line: f.line + file.lineBase })));
+      file.lineBase += span.physicalLines;
+      file.cursor++;
+      task.resolve(span);
+    }
+  }
+
+  /**
+   * A range could not be indexed: the file's other ranges are abandoned and scanArchive reads the
+   * file again on its own; the pipeline sees `failedFiles` and indexes the archive on one thread.
+   */
+  private fail(file: FileRanges, error: Error): void {
+    if (this.failedFiles.has(file.path)) return;
+    this.failedFiles.add(file.path);
+    for (const task of file.tasks.slice(file.cursor)) {
+      task.waiting.length = 0;
+      if (task.state === 'queued') task.state = 'done';
+      task.reject(error);
+    }
+    this.dispatch();
+  }
+}
