@@ -1,11 +1,18 @@
 /** The patient access report (or accounting of disclosures) as a PDF, with every row's file:line. */
 import type { AccessReport, AccessRow } from '../../../shared/analyses.js';
-import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
+import { mapRows, type EvidenceSource } from './evidence-stream.js';
 import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { evidenceFor, fileVerdictTable, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
-export function buildAccessReportPdf(report: AccessReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
+/**
+ * An access report whose rows may be produced page by page (an array works too): they are read
+ * when the PDF is rendered — once to lay it out, once to draw it, once for the evidence — and
+ * never copied. `summary.totalAccesses` is their number.
+ */
+export type PagedAccessReport = Omit<AccessReport, 'rows'> & { rows: Iterable<AccessRow> };
+
+export function buildAccessReportPdf(report: PagedAccessReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: EvidenceSource } {
   const disclosures = report.query.mode === 'disclosures';
   const title = disclosures ? 'Accounting of disclosures' : 'Patient access report';
   const summary = report.summary;
@@ -14,7 +21,9 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
   const query = `${disclosures ? 'Disclosures' : 'Accesses'} for patient ${report.query.patients.join(', ') || '—'}${identifierKinds}`;
   const periodFrom = report.query.fromMs ?? summary.firstMs;
   const periodTo = report.query.toMs ?? summary.lastMs;
-  const shorten = pathShortener([...new Set([...report.rows.map((row) => row.source.file), ...report.files.map((file) => file.file)])]);
+  const files = new Set(report.files.map((file) => file.file));
+  for (const row of report.rows) files.add(row.source.file);
+  const shorten = pathShortener([...files]);
 
   const document = new ReportDocument({
     organization: provenance.organization,
@@ -52,7 +61,7 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
     );
   }
 
-  document.heading(`${disclosures ? 'Disclosures' : 'Accesses'} (${report.rows.length.toLocaleString('en-US')})`);
+  document.heading(`${disclosures ? 'Disclosures' : 'Accesses'} (${summary.totalAccesses.toLocaleString('en-US')})`);
   const multiplePatients = report.patients.length > 1;
   document.table(
     [
@@ -81,6 +90,7 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
         ? 'No disclosures of this patient’s records were found in the archive for the period.'
         : 'No accesses to this patient’s records were found in the archive for the period.',
       fontSize: 7.5,
+      count: summary.totalAccesses,
     },
   );
 
@@ -93,7 +103,7 @@ export function buildAccessReportPdf(report: AccessReport, provenance: ReportPro
     provenance,
     query,
     { from: isoOrNull(periodFrom), to: isoOrNull(periodTo) },
-    report.rows.map((row) => ({
+    mapRows(report.rows, (row) => ({
       file: row.source.file,
       line: row.source.line,
       values: {

@@ -1,14 +1,14 @@
 /** The anomaly summary as a PDF: every alert with its explanation, status and evidence lines. */
 import type { Alert, AlertsReport, RuleRunStatus } from '../../../shared/analyses.js';
-import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
+import type { EvidenceSource } from './evidence-stream.js';
 import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 const EVIDENCE_SHOWN = 4;
 
-export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: EvidenceSource } {
   const title = 'Anomaly summary';
   const alerts = [...report.alerts].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.fromMs ?? 0) - (b.fromMs ?? 0));
   const shorten = pathShortener(alerts.flatMap((alert) => alert.evidence.map((ref) => ref.file)));
@@ -87,13 +87,13 @@ export function buildAlertsPdf(report: AlertsReport, provenance: ReportProvenanc
     provenance,
     query,
     { from: isoOrNull(first), to: isoOrNull(last) },
-    alerts.flatMap((alert) =>
-      alert.evidence.map((ref) => ({
-        file: ref.file,
-        line: ref.line,
-        values: { alert: alert.id, rule: alert.rule, severity: alert.severity, status: alert.status, user: alert.user, patient: alert.patient },
-      })),
-    ),
+    {
+      *[Symbol.iterator]() {
+        for (const alert of alerts)
+          for (const ref of alert.evidence)
+            yield { file: ref.file, line: ref.line, values: { alert: alert.id, rule: alert.rule, severity: alert.severity, status: alert.status, user: alert.user, patient: alert.patient } };
+      },
+    },
   );
   document.attachEvidence(evidence);
   return { document, evidence };

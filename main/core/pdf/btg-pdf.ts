@@ -1,11 +1,11 @@
 /** The break-the-glass review log as a PDF: every emergency access, its review and what is overdue. */
 import type { BtgEvent, BtgOverview } from '../../../shared/analyses.js';
-import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
+import { mapRows, type EvidenceSource } from './evidence-stream.js';
 import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, refText, utc, type ReportProvenance } from './report-parts.js';
 
-export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: EvidenceSource } {
   const title = 'Break-the-glass review log';
   const shorten = pathShortener(overview.events.map((event) => event.source.file));
   const times = overview.events.map((event) => event.timeMs).filter((time): time is number => time !== null);
@@ -65,7 +65,7 @@ export function buildBtgPdf(overview: BtgOverview, provenance: ReportProvenance,
     provenance,
     query,
     { from: isoOrNull(first), to: isoOrNull(last) },
-    overview.events.map((event) => ({
+    mapRows(overview.events, (event) => ({
       file: event.source.file,
       line: event.source.line,
       values: {

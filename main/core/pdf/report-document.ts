@@ -5,9 +5,10 @@
  * and a signature block on the last page. Reports add their own sections in between.
  */
 import PDFDocument from 'pdfkit';
-import type { ReportEvidence } from '../../../shared/report.js';
 import type { SignerSummary } from '../../../shared/signing.js';
+import { compressEvidence, type EvidenceSource } from './evidence-stream.js';
 import { fontPath } from './fonts.js';
+import { OutputBuffer } from './output-buffer.js';
 
 export const EVIDENCE_ATTACHMENT_NAME = 'custos-evidence.json';
 
@@ -76,6 +77,29 @@ export interface PageLayout {
   totalPages: number | null;
 }
 
+/** What a table row count progress report says: rows drawn so far, of how many (null when unknown). */
+export type RowProgress = (done: number, total: number | null) => void;
+
+export interface RenderHooks {
+  onRows?: RowProgress;
+  /** Checked between batches of rows: an abort stops the report with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Rows drawn between progress reports and event-loop yields (so a long report never blocks the backend). */
+const ROWS_PER_TICK = 250;
+/** Distinct cell texts whose measurements are kept; a table of unique texts (times, file:line) must not grow them for ever. */
+const MEASURE_CACHE_LIMIT = 4096;
+
+type Operation = (hooks: RenderContext) => void | Promise<void>;
+
+interface RenderContext {
+  hooks: RenderHooks;
+  rowsDone: number;
+  rowsTotal: number | null;
+  tick(): Promise<void>;
+}
+
 type PdfkitInternals = PDFKit.PDFDocument & {
   _font: unknown;
   _fontSize: number;
@@ -83,17 +107,28 @@ type PdfkitInternals = PDFKit.PDFDocument & {
   _fontFamilies: Record<string, { layoutCache?: Record<string, unknown> }>;
 };
 
+/**
+ * A report is described first (the builders call heading, table, … in order) and drawn by
+ * render(), which streams table rows from their iterables, reports progress and yields between
+ * batches. Only the first page's header is drawn at construction.
+ */
 export class ReportDocument {
   readonly doc: PDFKit.PDFDocument;
   private readonly header: ReportHeader;
   private readonly totalPages: number | null;
   private pageCount = 1;
-  private readonly chunks: Buffer[] = [];
+  private readonly output = new OutputBuffer();
+  private readonly operations: Operation[] = [];
+  /** Rows the tables will draw, when every table's rows are counted (arrays, or sources with a count). */
+  private declaredRows: number | null = 0;
+  private rendered = false;
 
   constructor(header: ReportHeader, layout: PageLayout = { totalPages: null }) {
     this.header = header;
     this.totalPages = layout.totalPages;
     this.doc = new PDFDocument({
+      // The layout pass's output is thrown away: don't spend time compressing it.
+      compress: layout.totalPages !== null,
       size: 'A4',
       margins: MARGIN,
       bufferPages: false,
@@ -119,7 +154,7 @@ export class ReportDocument {
     this.doc.registerFont('Table-Bold', fontPath('condensedBold'));
     // The layout pass keeps no output; the final pass collects it (the signer needs the whole file).
     this.doc.on('data', (chunk: Buffer) => {
-      if (this.totalPages !== null) this.chunks.push(chunk);
+      if (this.totalPages !== null) this.output.append(chunk);
     });
     this.doc.on('pageAdded', () => {
       this.pageCount++;
@@ -130,9 +165,43 @@ export class ReportDocument {
     this.firstPageHeader();
   }
 
-  /** Pages made so far (all of them once the content is complete). */
+  /** Pages made so far (all of them once the content is rendered). */
   get pages(): number {
     return this.pageCount;
+  }
+
+  /** True for the first pass, which only counts pages. */
+  get layoutOnly(): boolean {
+    return this.totalPages === null;
+  }
+
+  /** Rows all tables will draw, when known in advance. */
+  get rowsToDraw(): number | null {
+    return this.declaredRows;
+  }
+
+  /** Draws everything described so far, streaming table rows. Call once, before signatureBlock and toBuffer. */
+  async render(hooks: RenderHooks = {}): Promise<void> {
+    if (this.rendered) throw new Error('The report was already rendered.');
+    this.rendered = true;
+    const context: RenderContext = {
+      hooks,
+      rowsDone: 0,
+      rowsTotal: this.declaredRows,
+      tick: async () => {
+        hooks.onRows?.(context.rowsDone, context.rowsTotal);
+        hooks.signal?.throwIfAborted();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        hooks.signal?.throwIfAborted();
+      },
+    };
+    for (const operation of this.operations.splice(0)) await operation(context);
+    hooks.onRows?.(context.rowsDone, context.rowsTotal ?? context.rowsDone);
+  }
+
+  private later(operation: Operation): void {
+    if (this.rendered) throw new Error('The report was already rendered: describe all content before render().');
+    this.operations.push(operation);
   }
 
   private get contentWidth(): number {
@@ -154,18 +223,22 @@ export class ReportDocument {
     doc.moveDown(0.2);
     doc.font('Sans').fontSize(10.5).fillColor(COLORS.muted).text(header.subtitle, { width: this.contentWidth });
     doc.moveDown(0.8);
-    this.keyValues([
+    this.drawKeyValues([
       ['Scope', header.query],
       ['Period', header.period],
       ['Generated', `${formatUtc(header.generatedAt)} by ${header.generatedBy}`],
       ['Software', `Custos ${header.custosVersion}`],
       ['Evidence', `Attached to this PDF as ${EVIDENCE_ATTACHMENT_NAME} (open the attachments panel of your PDF reader)`],
     ]);
-    this.rule();
+    this.drawRule();
   }
 
   /** Horizontal rule across the content width, with a little space around it. */
   rule(): void {
+    this.later(() => this.drawRule());
+  }
+
+  private drawRule(): void {
     const { doc } = this;
     doc.moveDown(0.5);
     doc.moveTo(MARGIN.left, doc.y).lineTo(MARGIN.left + this.contentWidth, doc.y).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
@@ -174,11 +247,19 @@ export class ReportDocument {
 
   /** Starts a new page if fewer than `height` points are left. */
   ensureSpace(height: number): void {
+    this.later(() => this.ensureSpaceNow(height));
+  }
+
+  private ensureSpaceNow(height: number): void {
     if (this.doc.y + height > this.pageBottom) this.doc.addPage();
   }
 
   heading(text: string): void {
-    this.ensureSpace(60);
+    this.later(() => this.drawHeading(text));
+  }
+
+  private drawHeading(text: string): void {
+    this.ensureSpaceNow(60);
     const { doc } = this;
     doc.moveDown(0.6);
     doc.font('Sans-Bold').fontSize(12.5).fillColor(COLORS.accent).text(text, MARGIN.left, doc.y, { width: this.contentWidth });
@@ -187,6 +268,10 @@ export class ReportDocument {
   }
 
   paragraph(text: string, options: { color?: string; size?: number; bold?: boolean } = {}): void {
+    this.later(() => this.drawParagraph(text, options));
+  }
+
+  private drawParagraph(text: string, options: { color?: string; size?: number; bold?: boolean } = {}): void {
     const { doc } = this;
     doc
       .font(options.bold ? 'Sans-Bold' : 'Sans')
@@ -199,6 +284,10 @@ export class ReportDocument {
 
   /** Label/value pairs in two aligned columns. */
   keyValues(pairs: Array<[string, string]>, options: { monoValues?: boolean } = {}): void {
+    this.later(() => this.drawKeyValues(pairs, options));
+  }
+
+  private drawKeyValues(pairs: Array<[string, string]>, options: { monoValues?: boolean } = {}): void {
     const { doc } = this;
     const labelWidth = 92;
     const valueWidth = this.contentWidth - labelWidth;
@@ -207,7 +296,7 @@ export class ReportDocument {
       const valueHeight = doc.heightOfString(value, { width: valueWidth });
       doc.font('Sans-Bold').fontSize(9);
       const height = Math.max(valueHeight, doc.heightOfString(label, { width: labelWidth - 8 }), 11);
-      this.ensureSpace(height + 3);
+      this.ensureSpaceNow(height + 3);
       const y = doc.y;
       doc.font('Sans-Bold').fontSize(9).fillColor(COLORS.muted).text(label, MARGIN.left, y, { width: labelWidth - 8 });
       doc
@@ -223,6 +312,10 @@ export class ReportDocument {
 
   /** A bordered box with a coloured bar: the report's conclusion at a glance. */
   verdictBox(tone: Tone, title: string, lines: string[]): void {
+    this.later(() => this.drawVerdictBox(tone, title, lines));
+  }
+
+  private drawVerdictBox(tone: Tone, title: string, lines: string[]): void {
     const { doc } = this;
     const color = COLORS[tone];
     const innerWidth = this.contentWidth - 24;
@@ -231,7 +324,7 @@ export class ReportDocument {
     doc.font('Sans').fontSize(9.5);
     for (const line of lines) height += doc.heightOfString(line, { width: innerWidth, lineGap: 1.5 }) + 3;
     height += 10;
-    this.ensureSpace(height + 8);
+    this.ensureSpaceNow(height + 8);
     const top = doc.y;
     doc.save();
     doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.zebra).fill();
@@ -250,9 +343,17 @@ export class ReportDocument {
 
   /**
    * A table that repeats its header row on every page and wraps long cells. A row is never split
-   * across pages. Returns the number of rows written.
+   * across pages. Rows are read from the iterable as they are drawn (an array, or a generator
+   * paging through a store) and not kept; `count` tells progress how many to expect when `rows`
+   * is not an array.
    */
-  table<Row>(columns: Array<TableColumn<Row>>, rows: Iterable<Row>, options: { emptyMessage: string; fontSize?: number }): number {
+  table<Row>(columns: Array<TableColumn<Row>>, rows: Iterable<Row>, options: { emptyMessage: string; fontSize?: number; count?: number }): void {
+    const count = Array.isArray(rows) ? rows.length : options.count;
+    this.declaredRows = this.declaredRows === null || count === undefined ? null : this.declaredRows + count;
+    this.later((context) => this.drawTable(columns, rows, options, context));
+  }
+
+  private async drawTable<Row>(columns: Array<TableColumn<Row>>, rows: Iterable<Row>, options: { emptyMessage: string; fontSize?: number }, context: RenderContext): Promise<void> {
     const { doc } = this;
     const fontSize = options.fontSize ?? 8.5;
     const totalWeight = columns.reduce((sum, column) => sum + column.weight, 0);
@@ -268,6 +369,7 @@ export class ReportDocument {
       const key = `${column}\u0000${text}`;
       const cached = sizes.get(key);
       if (cached !== undefined) return cached;
+      if (sizes.size >= MEASURE_CACHE_LIMIT) sizes.clear();
       doc.font(mono ? 'Mono' : 'Table').fontSize(fontSize);
       const widest = Math.max(...text.split('\n').map((line) => doc.widthOfString(line)));
       const room = (widths[column] ?? 0) - 2 * CELL_PADDING.x - 0.5;
@@ -281,6 +383,7 @@ export class ReportDocument {
           const key = `${index}\u0000${bold ? 1 : 0}\u0000${text}`;
           const cached = heights.get(key);
           if (cached !== undefined) return cached;
+          if (heights.size >= MEASURE_CACHE_LIMIT) heights.clear();
           doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(sizeFor(text, index, bold, monoFlags[index] === true));
           const height = doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
           heights.set(key, height);
@@ -338,25 +441,48 @@ export class ReportDocument {
       drawRow(texts, 'body', written, colors);
       written++;
       onPage++;
+      context.rowsDone++;
+      if (context.rowsDone % ROWS_PER_TICK === 0) await context.tick();
     }
     if (written === 0) {
-      this.ensureSpace(headerHeight + 30);
+      this.ensureSpaceNow(headerHeight + 30);
       drawRow(headerTexts, 'header', 0, []);
       doc.moveDown(0.5);
-      this.paragraph(options.emptyMessage, { color: COLORS.muted });
+      this.drawParagraph(options.emptyMessage, { color: COLORS.muted });
     }
     doc.moveDown(0.6);
     doc.font('Sans').fontSize(9.5).fillColor(COLORS.text);
-    return written;
   }
 
-  attachEvidence(evidence: ReportEvidence): void {
-    this.doc.file(Buffer.from(JSON.stringify(evidence, null, 2) + '\n', 'utf8'), {
-      name: EVIDENCE_ATTACHMENT_NAME,
-      type: 'application/json',
-      description: 'Machine-readable evidence for this report: query, file hashes, chain heads and the file:line of every row.',
-      creationDate: this.header.generatedAt,
-      modifiedDate: this.header.generatedAt,
+  /**
+   * Attaches the evidence as custos-evidence.json. Its rows are read when the final pass renders
+   * (the layout pass skips them) and compressed as they are serialized.
+   */
+  attachEvidence(evidence: EvidenceSource): void {
+    this.later(() => {
+      if (this.layoutOnly) return;
+      const { deflated, size, md5Hex } = compressEvidence(evidence);
+      // What pdfkit's doc.file() writes, with the stream already deflated (pdfkit leaves a stream with a Filter alone).
+      const embedded = this.doc.ref({
+        Type: 'EmbeddedFile',
+        Subtype: 'application#2Fjson',
+        Filter: 'FlateDecode',
+        Params: { CreationDate: this.header.generatedAt, ModDate: this.header.generatedAt, CheckSum: new String(md5Hex), Size: size },
+      });
+      embedded.end(deflated);
+      const filespec = this.doc.ref({
+        Type: 'Filespec',
+        AFRelationship: 'Unspecified',
+        F: new String(EVIDENCE_ATTACHMENT_NAME),
+        EF: { F: embedded },
+        UF: new String(EVIDENCE_ATTACHMENT_NAME),
+        Desc: new String('Machine-readable evidence for this report: query, file hashes, chain heads and the file:line of every row.'),
+      });
+      // A dictionary-only object: pdfkit's end() takes no chunk then (its typings insist on one).
+      (filespec as unknown as { end(): void }).end();
+      this.doc.addNamedEmbeddedFile(EVIDENCE_ATTACHMENT_NAME, filespec);
+      const root = (this.doc as PDFKit.PDFDocument & { _root: { data: { AF?: unknown[] } } })._root;
+      (root.data.AF ??= []).push(filespec);
     });
   }
 
@@ -365,6 +491,7 @@ export class ReportDocument {
    * space ([x1, y1, x2, y2], origin bottom-left) for the signature widget, or null when unsigned.
    */
   signatureBlock(signature: SignatureAppearance | null): number[] | null {
+    if (!this.rendered || this.operations.length > 0) throw new Error('Render the report before its signature block.');
     const { doc } = this;
     const width = this.contentWidth;
     const labelWidth = 84;
@@ -390,7 +517,7 @@ export class ReportDocument {
     };
     const rowsHeight = rows.reduce((sum, [, value, mono]) => sum + heightOf(value, mono, valueWidth) + 2, 0);
     const height = 30 + rowsHeight + heightOf(note, false, width - 24) + 16;
-    this.ensureSpace(height + 20);
+    this.ensureSpaceNow(height + 20);
     doc.moveDown(0.8);
     const top = doc.y;
     const tone = signature ? COLORS.accent : COLORS.warning;
@@ -454,7 +581,9 @@ export class ReportDocument {
   /** Ends the document and returns its bytes. */
   async toBuffer(): Promise<Buffer> {
     const done = new Promise<Buffer>((resolve, reject) => {
-      this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on('end', () => {
+        resolve(this.output.take());
+      });
       this.doc.on('error', reject);
     });
     this.doc.end();

@@ -1,12 +1,13 @@
 /** Pieces the analysis reports share: provenance input, evidence skeleton, times and file names. */
 import { basename, relative } from 'node:path';
 import type { EvidenceRef, ReportFileVerdict } from '../../../shared/analyses.js';
-import type { EvidenceRow, ReportEvidence, ReportKind } from '../../../shared/report.js';
+import type { EvidenceRow, ReportKind } from '../../../shared/report.js';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { CUSTOS_VERSION } from '../version.js';
 import { evidenceFile } from './integrity-certificate.js';
 import { TONE_COLORS, type ReportDocument, type Tone } from './report-document.js';
 import { commonFolder } from '../paths/common-folder.js';
+import type { EvidenceSource } from './evidence-stream.js';
 
 /** Who the report is for and by, and the verification the analysis rests on. */
 export interface ReportProvenance {
@@ -83,8 +84,8 @@ export function evidenceFor(
   provenance: ReportProvenance,
   query: string,
   period: { from: string | null; to: string | null },
-  rows: EvidenceRow[],
-): ReportEvidence {
+  rows: Iterable<EvidenceRow>,
+): EvidenceSource {
   return {
     kind: 'custos-report-evidence',
     version: 1,

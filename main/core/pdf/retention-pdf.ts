@@ -1,11 +1,11 @@
 /** The retention review as a PDF: per category and per file, what must be kept, what may go, and why. */
 import type { RetentionCategoryReview, RetentionFileReview, RetentionReview } from '../../../shared/analyses.js';
-import type { ReportEvidence } from '../../../shared/report.js';
 import { CUSTOS_VERSION } from '../version.js';
+import type { EvidenceSource } from './evidence-stream.js';
 import { ReportDocument, type PageLayout, TONE_COLORS } from './report-document.js';
 import { day, evidenceFor, integritySection, isoOrNull, pathShortener, type ReportProvenance } from './report-parts.js';
 
-export function buildRetentionPdf(review: RetentionReview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: ReportEvidence } {
+export function buildRetentionPdf(review: RetentionReview, provenance: ReportProvenance, layout?: PageLayout): { document: ReportDocument; evidence: EvidenceSource } {
   const title = 'Retention review';
   const shorten = pathShortener(review.files.map((file) => file.file));
   const eligible = review.files.filter((file) => file.disposalEligible);

@@ -6,7 +6,7 @@ import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
 import { SignPdf, Signer } from '@signpdf/signpdf';
 import { signDetached } from '../signing/cms.js';
 import type { SigningIdentity } from '../signing/identity.js';
-import type { PageLayout, ReportDocument } from './report-document.js';
+import type { PageLayout, ReportDocument, SignatureAppearance } from './report-document.js';
 
 export const PADES_SUBFILTER = 'ETSI.CAdES.detached';
 
@@ -28,21 +28,46 @@ class CadesSigner extends Signer {
   }
 }
 
+/** Where a report being written is: laying out (counting pages), rendering, signing, writing the file. */
+export type RenderPhase = 'layout' | 'rendering' | 'signing' | 'writing';
+
+export interface RenderProgress {
+  phase: RenderPhase;
+  /** Table rows drawn in this phase (layout, rendering), or steps done (signing, writing). */
+  done: number;
+  /** Null while the number of rows is not known yet. */
+  total: number | null;
+}
+
+export interface RenderOptions {
+  onProgress?: (progress: RenderProgress) => void;
+  /** Stops the report between batches of rows; nothing is written. */
+  signal?: AbortSignal;
+}
+
+/** The layout pass: the report drawn without keeping its output (nor the document, once counted). */
+async function countPages(build: (layout: PageLayout) => ReportDocument, appearance: SignatureAppearance | null, { onProgress, signal }: RenderOptions): Promise<number> {
+  const measuring = build({ totalPages: null });
+  await measuring.render({ onRows: (done, total) => onProgress?.({ phase: 'layout', done, total }), ...(signal ? { signal } : {}) });
+  measuring.signatureBlock(appearance);
+  await measuring.toBuffer();
+  return measuring.pages;
+}
+
 /**
  * Lays the report out twice (see PageLayout): once to count its pages, then for real, with the
  * signature block on the last page; returns the bytes, signed when a signing request is given.
  */
-export async function renderReport(build: (layout: PageLayout) => ReportDocument, signing: SigningRequest | null): Promise<Buffer> {
+export async function renderReport(build: (layout: PageLayout) => ReportDocument, signing: SigningRequest | null, options: RenderOptions = {}): Promise<{ bytes: Buffer; pages: number }> {
+  const { onProgress, signal } = options;
   const appearance = signing ? { signer: signing.identity.summary, reason: signing.reason, location: signing.location, signedAt: signing.signedAt } : null;
-  const measuring = build({ totalPages: null });
-  measuring.signatureBlock(appearance);
-  const totalPages = measuring.pages;
-  await measuring.toBuffer();
+  const totalPages = await countPages(build, appearance, options);
 
   const report = build({ totalPages });
+  await report.render({ onRows: (done, total) => onProgress?.({ phase: 'rendering', done, total }), ...(signal ? { signal } : {}) });
   const widgetRect = report.signatureBlock(appearance);
   if (report.pages !== totalPages) throw new Error(`The report's layout changed between passes (${totalPages} then ${report.pages} pages).`);
-  if (!signing || !widgetRect) return report.toBuffer();
+  if (!signing || !widgetRect) return { bytes: await report.toBuffer(), pages: totalPages };
 
   const certificateBytes = [signing.identity.certificate, ...signing.identity.chain].reduce((sum, der) => sum + der.length, 0);
   pdfkitAddPlaceholder({
@@ -61,5 +86,9 @@ export async function renderReport(build: (layout: PageLayout) => ReportDocument
     appName: 'Custos',
   });
   const unsigned = await report.toBuffer();
-  return new SignPdf().sign(unsigned, new CadesSigner(signing.identity));
+  signal?.throwIfAborted();
+  onProgress?.({ phase: 'signing', done: 0, total: 1 });
+  const signed = await new SignPdf().sign(unsigned, new CadesSigner(signing.identity));
+  onProgress?.({ phase: 'signing', done: 1, total: 1 });
+  return { bytes: signed, pages: totalPages };
 }

@@ -1,17 +1,21 @@
 import { writeFileAtomically } from '../output/atomic-write.js';
 import type { PageLayout, ReportDocument } from './report-document.js';
-import { renderReport, type SigningRequest } from './sign-pdf.js';
+import { renderReport, type RenderOptions, type SigningRequest } from './sign-pdf.js';
 
 /**
- * Finishes, optionally signs, and writes a report. The PDF is assembled in memory and written to
- * a temporary file renamed into place, so a failure (wrong password, full disk) leaves nothing behind.
+ * Finishes, optionally signs, and writes a report. The PDF is assembled in memory (the signature
+ * covers the whole file) and written to a temporary file renamed into place, so a failure (wrong
+ * password, full disk, cancel) leaves nothing behind.
  */
 export async function writeReport(
   path: string,
   build: (layout: PageLayout) => ReportDocument,
   signing: SigningRequest | null,
-): Promise<{ path: string; bytes: number }> {
-  const pdf = await renderReport(build, signing);
+  options: RenderOptions = {},
+): Promise<{ path: string; bytes: number; pages: number }> {
+  const { bytes: pdf, pages } = await renderReport(build, signing, options);
+  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   writeFileAtomically(path, pdf);
-  return { path, bytes: pdf.length };
+  options.onProgress?.({ phase: 'writing', done: 1, total: 1 });
+  return { path, bytes: pdf.length, pages };
 }
