@@ -10,7 +10,7 @@ import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
 import { detectFormat, timestampPath } from '../formats/detect.js';
 import { getAtPath, splitFieldPath } from '../formats/field-path.js';
-import { canonicalWithout, NOT_A_STRING } from '../json/fast-canonical.js';
+import { canonicalWithout, NOT_A_STRING, type CanonicalWithoutOptions } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
@@ -102,7 +102,7 @@ export class FileVerifier {
   private trackFields = true;
   private fast = false;
   /** Top-level fields the fast path reads along: the previous hash, then the time (when it is top-level). */
-  private fastFields: string[] = [];
+  private fastOptions: CanonicalWithoutOptions = { reuseBuffer: true, fields: [] };
   private readonly times = new TimestampCache();
   private wholeEntryPythonHash = false;
   private entries = 0;
@@ -111,7 +111,9 @@ export class FileVerifier {
   private pendingInterrupt: { line: number; byteEnd: number } | null = null;
   private sawUnreadableBeforeChain = false;
   private firstTime: TimePoint | null = null;
-  private lastTime: TimePoint | null = null;
+  private lastTimeMs = 0;
+  private lastTimeRaw = '';
+  private lastTimeLine = -1;
   private minTimeMs: number | null = null;
   private maxTimeMs: number | null = null;
 
@@ -202,7 +204,7 @@ export class FileVerifier {
    */
   private acceptFast(raw: RawLine, byteEnd: number): LineOutcome | null {
     const spec = this.spec as ChainSpec;
-    const exact = canonicalWithout(raw.bytes, spec.hashField, { reuseBuffer: true, fields: this.fastFields });
+    const exact = canonicalWithout(raw.bytes, spec.hashField, this.fastOptions);
     if (!exact) return null;
     let time: string | null = null;
     if (this.timePath !== null) {
@@ -247,7 +249,7 @@ export class FileVerifier {
       lastEntry: chain?.lastEntry ?? null,
       seenFields: [...this.seenFields],
       firstTime: this.firstTime,
-      lastTime: this.lastTime,
+      lastTime: this.lastTimeLine < 0 ? null : { ms: this.lastTimeMs, raw: this.lastTimeRaw, line: this.lastTimeLine },
       minTimeMs: this.minTimeMs,
       maxTimeMs: this.maxTimeMs,
     };
@@ -265,7 +267,7 @@ export class FileVerifier {
     this.wholeEntryPythonHash = this.spec !== null && this.spec.covered === 'all-but-hash' && this.spec.canonical === 'python-json';
     // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
     this.fast = !this.options.needValues && this.wholeEntryPythonHash && (this.timePath === null || splitFieldPath(this.timePath).length === 1);
-    if (this.fast && this.spec) this.fastFields = this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, this.timePath];
+    if (this.fast && this.spec) this.fastOptions = { reuseBuffer: true, fields: this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, this.timePath] };
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {
@@ -294,20 +296,23 @@ export class FileVerifier {
   private checkTimeValue(raw: PyValue | undefined, line: number, findings: Finding[]): void {
     const ms = this.times.ms(raw);
     if (ms === null) return; // the normalizer reports unusable timestamps (bad-timestamp)
-    const point: TimePoint = { ms, raw: typeof raw === 'string' ? raw : String(raw), line };
-    if (this.lastTime && ms < this.lastTime.ms) {
+    const text = typeof raw === 'string' ? raw : String(raw);
+    if (this.lastTimeLine >= 0 && ms < this.lastTimeMs) {
       findings.push(
         makeFinding(
           'timestamp-regression',
           this.options.file,
           line,
-          `Time goes backwards: ${point.raw} is earlier than ${this.lastTime.raw} at line ${this.lastTime.line}.`,
-          { expected: `≥ ${describeTime(this.lastTime.ms)}`, found: describeTime(ms) },
+          `Time goes backwards: ${text} is earlier than ${this.lastTimeRaw} at line ${this.lastTimeLine}.`,
+          { expected: `≥ ${describeTime(this.lastTimeMs)}`, found: describeTime(ms) },
         ),
       );
     }
-    if (!this.firstTime) this.firstTime = point;
-    this.lastTime = point;
+    if (!this.firstTime) this.firstTime = { ms, raw: text, line };
+    // The newest time as three fields, not an object per line: this runs for every entry.
+    this.lastTimeMs = ms;
+    this.lastTimeRaw = text;
+    this.lastTimeLine = line;
     if (this.minTimeMs === null || ms < this.minTimeMs) this.minTimeMs = ms;
     if (this.maxTimeMs === null || ms > this.maxTimeMs) this.maxTimeMs = ms;
   }
