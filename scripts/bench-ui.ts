@@ -15,10 +15,12 @@
  * (scripts/bench-archive.ts: .cache/bench/verify-chained-N/audit.jsonl, generated once).
  * BENCH_ENTRIES=N picks another size; BENCH_DIR=PATH a folder holding such an audit.jsonl of N entries.
  */
+import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { benchArchive, BENCH_ENTRIES as ENTRIES } from './bench-archive.js';
-import { launchChromium, startHostProcess, uiUnavailableReason } from './ui-harness.js';
+import { launchChromium, RESULTS_DIR, startHostProcess, uiUnavailableReason } from './ui-harness.js';
 
 const LONG_TASK_LIMIT_MS = 100;
 /** The Explorer's row height (renderer/views/EntryTable.tsx ROW_HEIGHT). */
@@ -230,6 +232,9 @@ async function main(): Promise<void> {
     for (let step = 0; step <= 100; step++) fillTimes.push(await jumpAndFill(page, Math.floor((maxScroll * step) / 100)));
     const jumpLongTasks = await page.evaluate(() => globalThis.__custosBench.longTasks);
     const lastRowText = await page.getByTestId('entry-row').last().textContent();
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const screenshot = join(RESULTS_DIR, `bench-ui-explorer-${ENTRIES}.png`);
+    await page.screenshot({ path: screenshot });
 
     const openLongest = Math.max(0, ...duringOpen.longTasks.map((task) => task.duration));
     const openOver = duringOpen.longTasks.filter((task) => task.duration > LONG_TASK_LIMIT_MS).length;
@@ -260,6 +265,7 @@ async function main(): Promise<void> {
       `  longest task, normal speed  ${fmt(normalLongest)} (${normalLongTasks.length} long tasks; target ≤ ${LONG_TASK_LIMIT_MS} ms: ${normalLongest <= LONG_TASK_LIMIT_MS ? 'met' : 'NOT met'})`,
       `  longest task, jumps         ${fmt(jumpLongest)} (${jumpLongTasks.length} long tasks; target ≤ ${LONG_TASK_LIMIT_MS} ms: ${jumpLongest <= LONG_TASK_LIMIT_MS ? 'met' : 'NOT met'})`,
       `  last row reached            ${lastRowText?.slice(0, 80)}`,
+      `  screenshot                  ${screenshot}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
