@@ -21,7 +21,7 @@ import type {
 } from './query.js';
 import type { TailAlert, TailBatchSummary, TailStartRequest, TailStatus } from './tail.js';
 import type { Finding } from './findings.js';
-import type { AnalysisPdfRequest, CertifyRequest, CsvExportDone, CsvExportRequest, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
+import type { AnalysisPdfRequest, CertifyRequest, CsvExportDone, CsvExportRequest, ExportProgress, FhirExportDone, FhirExportRequest, ReportVerification, ReportWritten } from './report.js';
 import type { CreateIdentityRequest, SealCheckSummary, SealCreated, SignerSummary } from './signing.js';
 import type { Verdict } from './verification.js';
 
@@ -73,6 +73,8 @@ export interface Channels extends AnalysisChannels {
   'fhir.export': { request: FhirExportRequest; response: FhirExportDone };
   /** Writes the rows a report view shows as a CSV file. */
   'reports.csv': { request: CsvExportRequest; response: CsvExportDone };
+  /** Stops a running PDF or FHIR export (by its exportId); it then fails as cancelled and writes nothing. */
+  'reports.cancel': { request: { exportId: string }; response: { cancelled: boolean } };
 }
 
 export type Channel = keyof Channels;
@@ -112,6 +114,7 @@ export const CHANNELS = [
   'reports.verify',
   'fhir.export',
   'reports.csv',
+  'reports.cancel',
   'analyses.accessReport',
   'analyses.alerts',
   'analyses.alertAck',
@@ -147,9 +150,11 @@ export interface Events {
   'tail.batch': TailBatchSummary;
   'tail.alert': TailAlert;
   'tail.status': TailStatus;
+  /** A PDF or FHIR export's progress (requests that carry an exportId). */
+  'export.progress': ExportProgress;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed', 'tail.batch', 'tail.alert', 'tail.status'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed', 'tail.batch', 'tail.alert', 'tail.status', 'export.progress'] as const satisfies readonly EventName[];
 /** Electron IPC message that carries every backend event: (eventName, payload). */
 export const IPC_EVENT_MESSAGE = 'custos:event';
 

@@ -83,6 +83,8 @@ export interface PdfSigningRequest {
 export interface CertifyRequest {
   /** Where to write the PDF. */
   path: string;
+  /** Names the export in its `export.progress` events and for `reports.cancel`. */
+  exportId?: string;
   /** Compare the open archive with this seal first. */
   sealPath?: string;
   /** Override the settings' organisation / author for this report. */
@@ -100,6 +102,8 @@ export interface ReportWritten {
 
 export interface FhirExportRequest {
   path: string;
+  /** Names the export in its `export.progress` events and for `reports.cancel`. */
+  exportId?: string;
   bundle: boolean;
   patients?: string[];
   fromMs?: number;
@@ -120,6 +124,8 @@ export type AnalysisPdfKind = (typeof ANALYSIS_PDF_KINDS)[number];
 export interface AnalysisPdfRequest {
   kind: AnalysisPdfKind;
   path: string;
+  /** Names the export in its `export.progress` events and for `reports.cancel`. */
+  exportId?: string;
   /** patient-access and disclosures: the patient id(s). */
   patients?: string[];
   fromMs?: number;
@@ -150,6 +156,28 @@ export interface CsvExportRequest {
    */
   upload?: { id: string; final: boolean };
 }
+
+/**
+ * Where a long export is, pushed as `export.progress` while it runs: collecting (reading the
+ * archive), layout (counting the PDF's pages), rendering (drawing its rows), signing, writing.
+ */
+export const EXPORT_PHASES = ['collecting', 'layout', 'rendering', 'signing', 'writing'] as const;
+export type ExportPhase = (typeof EXPORT_PHASES)[number];
+
+export interface ExportProgress {
+  /** The request's exportId. */
+  exportId: string;
+  phase: ExportPhase;
+  /** Rows (layout, rendering), archive bytes (collecting) or steps (signing, writing) done in this phase. */
+  done: number;
+  /** Of how many; null while unknown. */
+  total: number | null;
+  /** The whole export's share done, 0 to 1, never going back; 1 when the file is written. */
+  fraction: number;
+}
+
+/** Export ids: short, safe to log and to use as a map key. */
+export const EXPORT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/u;
 
 export interface CsvExportDone {
   path: string;

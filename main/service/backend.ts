@@ -97,7 +97,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
-  const reportService = createReportService({ client, dataDir: options.dataDir });
+  const reportService = createReportService({ client, dataDir: options.dataDir, emit });
   const analysisService = createAnalysisService({ client, dataDir: options.dataDir });
 
   const openPathsInSession = async (): Promise<Set<string>> => new Set((await client.call('summary', {})).files.map((file) => file.path));

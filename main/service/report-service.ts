@@ -4,7 +4,7 @@
  * open evidence file. Passwords arrive with the request, are used once and never stored or logged.
  */
 import { join, resolve } from 'node:path';
-import type { RequestOf, ResponseOf } from '../../shared/contract.js';
+import type { EventName, Events, RequestOf, ResponseOf } from '../../shared/contract.js';
 import type { CsvCell, PdfSigningRequest } from '../../shared/report.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
@@ -36,20 +36,64 @@ import { createSelfSignedIdentity } from '../core/signing/self-signed.js';
 import { scanArchive } from '../core/verify/scan.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
+import { ExportTracker, FHIR_SPANS, PDF_SPANS, type PhaseSpans } from './export-progress.js';
 
 /** An unfinished CSV upload is dropped after this long without a part. */
 const CSV_UPLOAD_IDLE_MS = 10 * 60_000;
 const CSV_MAX_UPLOADS = 8;
 const CSV_MAX_ROWS = 2_000_000;
 
-type ReportChannel = 'signing.inspect' | 'signing.create' | 'seal.create' | 'seal.check' | 'reports.certify' | 'reports.analysisPdf' | 'reports.verify' | 'fhir.export' | 'reports.csv';
+type ReportChannel =
+  | 'signing.inspect'
+  | 'signing.create'
+  | 'seal.create'
+  | 'seal.check'
+  | 'reports.certify'
+  | 'reports.analysisPdf'
+  | 'reports.verify'
+  | 'fhir.export'
+  | 'reports.csv'
+  | 'reports.cancel';
 
 export interface ReportService {
   implementations: { [C in ReportChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 }
 
-export function createReportService(options: { client: DbClient; dataDir: string }): ReportService {
+export interface ReportServiceOptions {
+  client: DbClient;
+  dataDir: string;
+  /** Pushes `export.progress` to the renderer; exports without it (or without an exportId) run silently. */
+  emit?: <E extends EventName>(event: E, payload: Events[E]) => void;
+}
+
+export function createReportService(options: ReportServiceOptions): ReportService {
   const { client } = options;
+  /** Running exports that can be cancelled, by exportId. */
+  const running = new Map<string, AbortController>();
+
+  /**
+   * Runs one PDF or FHIR export with progress events and cancel when the request names it. A
+   * cancelled export fails as `cancelled`; the writers leave no file behind.
+   */
+  const tracked = async <T>(exportId: string | undefined, spans: PhaseSpans, work: (tracker: ExportTracker | null, signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    if (exportId !== undefined) {
+      if (running.has(exportId)) throw new WorkerError({ code: 'invalid-request', message: `An export named ${exportId} is already running.` });
+      running.set(exportId, controller);
+    }
+    const emit = options.emit;
+    const tracker = exportId !== undefined && emit ? new ExportTracker(exportId, spans, (progress) => emit('export.progress', progress)) : null;
+    try {
+      const result = await work(tracker, controller.signal);
+      tracker?.finish();
+      return result;
+    } catch (error) {
+      if (controller.signal.aborted) throw new WorkerError({ code: 'cancelled', message: 'The export was cancelled; no file was written.' });
+      throw error;
+    } finally {
+      if (exportId !== undefined) running.delete(exportId);
+    }
+  };
 
   const sessionPaths = async (): Promise<string[]> => {
     const files = (await client.call('summary', {})).files.map((file) => file.path);
@@ -125,25 +169,30 @@ export function createReportService(options: { client: DbClient; dataDir: string
         }
         const target = await outputPath(request.path);
         const paths = await sessionPaths();
-        const result = await scanArchive(paths);
-        let report = { files: result.files, findings: result.findings, verdict: result.verdict };
-        let seal = null;
-        if (request.sealPath) {
-          const sealed = await applySeal({ ...report, anchored: result.anchored }, resolve(request.sealPath));
-          report = sealed;
-          seal = sealed.seal;
-        }
-        const settings = readReportSettings(options.dataDir);
-        const input = {
-          report,
-          seal,
-          scope: paths,
-          organization: request.organization ?? settings.organization,
-          generatedBy: request.generatedBy ?? settings.author,
-          generatedAt,
-        };
-        const written = await writeReport(target, (layout) => buildIntegrityCertificate(input, layout).document, signing);
+        return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
+          const result = await scanArchive(paths, { signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
+          let report = { files: result.files, findings: result.findings, verdict: result.verdict };
+          let seal = null;
+          if (request.sealPath) {
+            const sealed = await applySeal({ ...report, anchored: result.anchored }, resolve(request.sealPath));
+            report = sealed;
+            seal = sealed.seal;
+          }
+          const settings = readReportSettings(options.dataDir);
+          const input = {
+            report,
+            seal,
+            scope: paths,
+            organization: request.organization ?? settings.organization,
+            generatedBy: request.generatedBy ?? settings.author,
+            generatedAt,
+          };
+          const written = await writeReport(target, (layout) => buildIntegrityCertificate(input, layout).document, signing, {
+            signal,
+            onProgress: (progress) => tracker?.report(progress.phase, progress.done, progress.total),
+        });
         return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
+        });
       },
 
       'reports.analysisPdf': async (request) => {
@@ -153,45 +202,47 @@ export function createReportService(options: { client: DbClient; dataDir: string
         const paths = await sessionPaths();
         const needsPatient = request.kind === 'patient-access' || request.kind === 'disclosures';
         if (needsPatient && (request.patients ?? []).length === 0) throw new WorkerError({ code: 'invalid-request', message: 'Name the patient the report is about.' });
-        const loaded = await loadForAnalysis(paths);
-        const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
-        const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
-        const asOfMs = request.asOfMs ?? generatedAt.getTime();
-        const btg = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: rules.btgOverdue.reviewWindowDays, reviews: btgReviews(journal.records), journal: journal.status });
-        const settings = readReportSettings(options.dataDir);
-        const provenance: ReportProvenance = {
-          organization: request.organization ?? settings.organization,
-          generatedBy: request.generatedBy ?? settings.author,
-          generatedAt,
-          scope: paths,
-          verification: loaded.verification,
-        };
-        let build: (layout: PageLayout) => ReportDocument;
-        if (request.kind === 'break-the-glass') build = (layout) => buildBtgPdf(btg, provenance, layout).document;
-        else if (request.kind === 'retention') {
-          const policy = retentionPolicyStore(join(options.dataDir, 'retention-policy.json')).current;
-          const review = reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files });
-          build = (layout) => buildRetentionPdf(review, provenance, layout).document;
-        } else {
-          const alerts = runRules(loaded.data, rules, { asOfMs, findings: loaded.verification.findings, btg, acks: alertAcks(journal.records), journal: journal.status });
-          if (request.kind === 'alerts') build = (layout) => buildAlertsPdf(alerts, provenance, layout).document;
-          else {
-            const report = buildAccessReport(
-              loaded.data,
-              {
-                patients: request.patients ?? [],
-                ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
-                ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
-                timeZone: rules.timeZone,
-                ...(request.kind === 'disclosures' ? { disclosures: { excludeTreatmentPaymentOperations: !request.includeTreatmentPaymentOperations } } : {}),
-              },
-              { verification: loaded.verification, alerts: alerts.alerts, now: generatedAt },
-            );
-            build = (layout) => buildAccessReportPdf(report, provenance, layout).document;
+        return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
+          const loaded = await loadForAnalysis(paths, { signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
+          const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
+          const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
+          const asOfMs = request.asOfMs ?? generatedAt.getTime();
+          const btg = reviewBreakGlass(loaded.data, { asOfMs, reviewWindowDays: rules.btgOverdue.reviewWindowDays, reviews: btgReviews(journal.records), journal: journal.status });
+          const settings = readReportSettings(options.dataDir);
+          const provenance: ReportProvenance = {
+            organization: request.organization ?? settings.organization,
+            generatedBy: request.generatedBy ?? settings.author,
+            generatedAt,
+            scope: paths,
+            verification: loaded.verification,
+          };
+          let build: (layout: PageLayout) => ReportDocument;
+          if (request.kind === 'break-the-glass') build = (layout) => buildBtgPdf(btg, provenance, layout).document;
+          else if (request.kind === 'retention') {
+            const policy = retentionPolicyStore(join(options.dataDir, 'retention-policy.json')).current;
+            const review = reviewRetention(loaded.data, policy, { asOfMs, legalHolds: activeLegalHolds(journal.records), files: loaded.verification.files });
+            build = (layout) => buildRetentionPdf(review, provenance, layout).document;
+          } else {
+            const alerts = runRules(loaded.data, rules, { asOfMs, findings: loaded.verification.findings, btg, acks: alertAcks(journal.records), journal: journal.status });
+            if (request.kind === 'alerts') build = (layout) => buildAlertsPdf(alerts, provenance, layout).document;
+            else {
+              const report = buildAccessReport(
+                loaded.data,
+                {
+                  patients: request.patients ?? [],
+                  ...(request.fromMs === undefined ? {} : { fromMs: request.fromMs }),
+                  ...(request.toMs === undefined ? {} : { toMs: request.toMs }),
+                  timeZone: rules.timeZone,
+                  ...(request.kind === 'disclosures' ? { disclosures: { excludeTreatmentPaymentOperations: !request.includeTreatmentPaymentOperations } } : {}),
+                },
+                { verification: loaded.verification, alerts: alerts.alerts, now: generatedAt },
+              );
+              build = (layout) => buildAccessReportPdf(report, provenance, layout).document;
+            }
           }
-        }
-        const written = await writeReport(target, build, signing);
-        return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
+          const written = await writeReport(target, build, signing, { signal, onProgress: (progress) => tracker?.report(progress.phase, progress.done, progress.total) });
+          return { path: written.path, bytes: written.bytes, signed: signing !== null, signer: signing?.identity.summary ?? null };
+        });
       },
 
       'reports.verify': async ({ path }) => {
@@ -211,8 +262,23 @@ export function createReportService(options: { client: DbClient; dataDir: string
           ...(request.fromMs !== undefined ? { fromMs: request.fromMs } : {}),
           ...(request.toMs !== undefined ? { toMs: request.toMs } : {}),
         };
-        const result = await exportFhir(await sessionPaths(), target, { shape: request.bundle ? 'bundle' : 'ndjson', filter });
-        return { path: result.path, exported: result.exported, undated: result.undated };
+        const paths = await sessionPaths();
+        return tracked(request.exportId, FHIR_SPANS, async (tracker, signal) => {
+          const result = await exportFhir(paths, target, {
+            shape: request.bundle ? 'bundle' : 'ndjson',
+            filter,
+            signal,
+            onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal),
+          });
+          return { path: result.path, exported: result.exported, undated: result.undated };
+        });
+      },
+
+      'reports.cancel': async ({ exportId }) => {
+        const export_ = running.get(exportId);
+        if (!export_) return { cancelled: false };
+        export_.abort();
+        return { cancelled: true };
       },
 
       'reports.csv': async ({ path, columns, rows: part, upload }) => {

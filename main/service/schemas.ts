@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Channel, RequestOf } from '../../shared/contract.js';
 import { FORMAT_IDS } from '../../shared/formats.js';
-import { ANALYSIS_PDF_KINDS } from '../../shared/report.js';
+import { ANALYSIS_PDF_KINDS, EXPORT_ID_PATTERN } from '../../shared/report.js';
 import { SORTABLE_COLUMNS } from '../../shared/query.js';
 import { ALERT_RULE_IDS, BTG_DECISIONS, IDENTIFIER_KINDS } from '../../shared/analyses.js';
 
@@ -21,6 +21,7 @@ const empty = z.strictObject({});
 /** A PKCS#12 password: used once by the backend, never stored or logged. */
 const password = z.string().max(1024);
 const label = z.string().min(1).max(500);
+const exportId = z.string().regex(EXPORT_ID_PATTERN);
 
 export const entryFilterSchema = z.strictObject({
   fromMs: timeMs.optional(),
@@ -142,6 +143,7 @@ export const requestSchemas = {
   >,
   'reports.certify': z.strictObject({
     path,
+    exportId: exportId.optional(),
     sealPath: path.optional(),
     organization: label.optional(),
     generatedBy: label.optional(),
@@ -150,6 +152,7 @@ export const requestSchemas = {
   'reports.analysisPdf': z.strictObject({
     kind: z.enum(ANALYSIS_PDF_KINDS),
     path,
+    exportId: exportId.optional(),
     patients: names.optional(),
     fromMs: timeMs.optional(),
     toMs: timeMs.optional(),
@@ -160,7 +163,7 @@ export const requestSchemas = {
     signing: z.strictObject({ p12Path: path, password, reason: label, location: label }).optional(),
   }) satisfies z.ZodType<RequestOf<'reports.analysisPdf'>>,
   'reports.verify': z.strictObject({ path }) satisfies z.ZodType<RequestOf<'reports.verify'>>,
-  'fhir.export': z.strictObject({ path, bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
+  'fhir.export': z.strictObject({ path, exportId: exportId.optional(), bundle: z.boolean(), patients: names.optional(), fromMs: timeMs.optional(), toMs: timeMs.optional() }) satisfies z.ZodType<
     RequestOf<'fhir.export'>
   >,
   'reports.csv': z.strictObject({
@@ -169,6 +172,7 @@ export const requestSchemas = {
     rows: z.array(z.array(z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()])).max(200)).max(1_000_000),
     upload: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/u), final: z.boolean() }).optional(),
   }) satisfies z.ZodType<RequestOf<'reports.csv'>>,
+  'reports.cancel': z.strictObject({ exportId }) satisfies z.ZodType<RequestOf<'reports.cancel'>>,
   'analyses.accessReport': accessReportRequestSchema satisfies z.ZodType<RequestOf<'analyses.accessReport'>>,
   'analyses.alerts': z.strictObject({ filter: alertFilterSchema, asOfMs: timeMs.optional() }) satisfies z.ZodType<RequestOf<'analyses.alerts'>>,
   'analyses.alertAck': z.strictObject({

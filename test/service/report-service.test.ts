@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../main/core/fixtures/index.js';
 import { createBackend, type Backend } from '../../main/service/backend.js';
+import type { ExportProgress } from '../../shared/report.js';
 
 let backend: Backend;
 let archive: string;
@@ -108,8 +109,42 @@ describe('signing, seal, report and FHIR channels', () => {
     expect(verified.ok && verified.value.evidence?.report.query).toContain('as of 2020-01-01');
   });
 
+  it('reports a PDF export\'s progress phase by phase up to 100 %, and cancels an export without leaving a file', async () => {
+    const patients = await backend.invoke('entries.distinct', { column: 'patient', limit: 5 });
+    const patient = patients.ok ? patients.value.values[0] ?? '' : '';
+    const events: ExportProgress[] = [];
+    const off = backend.on('export.progress', (progress) => events.push(progress));
+    const signing = { p12Path: join(out, 'office.p12'), password: PASSWORD, reason: 'Audit', location: 'Hamburg' };
+    const written = await backend.invoke('reports.analysisPdf', { kind: 'patient-access', path: join(out, 'progress.pdf'), patients: [patient], signing, exportId: 'progress-1' });
+    expect(written.ok).toBe(true);
+    const mine = events.filter((event) => event.exportId === 'progress-1');
+    const phases = mine.map((event) => event.phase).filter((phase, index, all) => phase !== all[index - 1]);
+    expect(phases).toEqual(['collecting', 'layout', 'rendering', 'signing', 'writing']);
+    expect(mine.map((event) => event.fraction)).toEqual([...mine.map((event) => event.fraction)].sort((a, b) => a - b));
+    expect(mine.at(-1)?.fraction).toBe(1);
+    const rendering = mine.filter((event) => event.phase === 'rendering');
+    expect(rendering.at(-1)?.done).toBe(rendering.at(-1)?.total);
+
+    const cancelledPath = join(out, 'cancelled.pdf');
+    const cancelOnFirstLayout = backend.on('export.progress', (progress) => {
+      if (progress.exportId === 'cancel-1' && progress.phase === 'layout') void backend.invoke('reports.cancel', { exportId: 'cancel-1' });
+    });
+    const cancelled = await backend.invoke('reports.analysisPdf', { kind: 'patient-access', path: cancelledPath, patients: [patient], exportId: 'cancel-1' });
+    cancelOnFirstLayout();
+    off();
+    expect(!cancelled.ok && cancelled.error.code).toBe('cancelled');
+    expect(existsSync(cancelledPath)).toBe(false);
+    const again = await backend.invoke('reports.cancel', { exportId: 'cancel-1' });
+    expect(again.ok && again.value.cancelled).toBe(false);
+  });
+
   it('exports the open archive as FHIR AuditEvents', async () => {
-    const exported = await backend.invoke('fhir.export', { path: join(out, 'events.ndjson'), bundle: false });
+    const events: ExportProgress[] = [];
+    const off = backend.on('export.progress', (progress) => events.push(progress));
+    const exported = await backend.invoke('fhir.export', { path: join(out, 'events.ndjson'), bundle: false, exportId: 'fhir-1' });
+    off();
     expect(exported.ok && exported.value.exported).toBeGreaterThan(0);
+    expect(events.map((event) => event.phase).filter((phase, index, all) => phase !== all[index - 1])).toEqual(['collecting', 'writing']);
+    expect(events.at(-1)?.fraction).toBe(1);
   });
 });

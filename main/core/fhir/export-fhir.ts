@@ -13,7 +13,7 @@ import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { VerifyReport } from '../../../shared/verification.js';
 import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
 import { refuseEvidencePath } from '../output/atomic-write.js';
-import { scanArchive } from '../verify/scan.js';
+import { scanArchive, type ScanProgress } from '../verify/scan.js';
 import { isExportable, toAuditEvent, uuidFor } from './audit-event.js';
 
 export interface FhirExportFilter {
@@ -29,6 +29,9 @@ export interface FhirExportOptions {
   format?: FormatId;
   mapping?: GenericMapping;
   now?: Date;
+  /** Stops the export; the temporary file is removed and nothing is written. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 export interface FhirExportResult {
@@ -69,6 +72,8 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
     const result = await scanArchive(paths, {
       ...(options.format ? { format: options.format } : {}),
       ...(options.mapping ? { mapping: options.mapping } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       onRecord: (record) => {
         let normalize = normalizers.get(record.format);
         if (!normalize) {

@@ -195,7 +195,10 @@ export class ReportDocument {
         hooks.signal?.throwIfAborted();
       },
     };
-    for (const operation of this.operations.splice(0)) await operation(context);
+    for (const operation of this.operations.splice(0)) {
+      hooks.signal?.throwIfAborted();
+      await operation(context);
+    }
     hooks.onRows?.(context.rowsDone, context.rowsTotal ?? context.rowsDone);
   }
 
