@@ -27,6 +27,29 @@ describe('LineSplitter', () => {
     for (let size = 1; size <= input.length; size++) expect(view(splitAll(input, size)), `chunk ${size}`).toEqual(expected);
   });
 
+  it('pushEach gives the same lines as push, as chunk ranges or RawLines, whatever the chunk boundaries', () => {
+    const long = Buffer.from(`\ufeff{"a": 1}\r\n \t\r\n${'x'.repeat(60)}\n{"b": 2}\n\n{"c":\r\n{"d": 4}`, 'utf8');
+    for (const max of [50, 1000]) {
+      const expectedLines = view(splitAll(long, long.length, max)).map(([line, offset, length, text, terminated]) => [line, offset, length, text, terminated]);
+      for (let size = 1; size <= long.length; size++) {
+        const splitter = new LineSplitter(max);
+        const got: Array<[number, number, number, string, boolean]> = [];
+        for (let i = 0; i < long.length; i += size) {
+          // The chunk buffer is reused: a visitor must copy what it keeps.
+          const chunk = Buffer.from(long.subarray(i, i + size));
+          splitter.pushEach(
+            chunk,
+            (bytes, start, end, line, offset) => got.push([line, offset, end - start, bytes.toString('utf8', start, end), true]),
+            (raw) => got.push([raw.line, raw.byteOffset, raw.byteLength, raw.bytes.toString('utf8'), raw.terminated]),
+          );
+          chunk.fill(0x21);
+        }
+        for (const raw of splitter.end()) got.push([raw.line, raw.byteOffset, raw.byteLength, raw.bytes.toString('utf8'), raw.terminated]);
+        expect(got, `chunk ${size}, max ${max}`).toEqual(expectedLines);
+      }
+    }
+  });
+
   it('offsets point at the line bytes in the stream', () => {
     for (const line of splitAll(input, 4)) expect(input.subarray(line.byteOffset, line.byteOffset + line.byteLength).equals(line.bytes)).toBe(true);
   });

@@ -845,6 +845,11 @@ function orderMembers(base: number, count: number, ordinal: number): boolean {
  * key's string value; null when the fast path cannot vouch for the answer (use the slow path).
  */
 export function canonicalWithout(line: Buffer, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
+  return canonicalWithoutIn(line, 0, line.length, key, options);
+}
+
+/** canonicalWithout of the line at bytes[start, end) (saves the caller a view per line). */
+export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
   if (!isPlainAsciiName(key)) return null;
   if (key !== removeKeyText) {
     removeKey = Buffer.from(key, 'latin1');
@@ -860,8 +865,8 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
       fieldValueEnd = new Int32Array(fields.length);
     }
   }
-  if (line.length > MAX_LINE_BYTES) return null;
-  const span = canonicalSpan(line);
+  if (end - start > MAX_LINE_BYTES) return null;
+  const span = canonicalSpan(bytes, start, end);
   if (span < 0) return null;
   const canonical = options.reuseBuffer ? buf.subarray(vs, ve) : Buffer.from(buf.subarray(vs, ve));
   const removed = removedStart >= 0 ? buf.toString('latin1', removedStart, removedEnd) : null;
@@ -870,12 +875,12 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
   return { canonical, removed, fields: values };
 }
 
-/** Runs the scan over `line`; on success the answer is buf[vs, ve). */
-function canonicalSpan(line: Buffer): number {
-  const length = line.length;
+/** Runs the scan over the line at bytes[start, end); on success the answer is buf[vs, ve). */
+function canonicalSpan(bytes: Buffer, start: number, end: number): number {
+  const length = end - start;
   scratchLimit = Math.max(buf.length, length * MAX_SCRATCH_PER_LINE_BYTE + 4096);
   if (buf.length < length + 1024) buf = Buffer.allocUnsafe(Math.max(length * 4 + 1024, buf.length * 2));
-  buf.set(line, 0);
+  bytes.copy(buf, 0, start, end);
   buf[length] = 0; // the sentinel
   srcEnd = length;
   o = length + 1;

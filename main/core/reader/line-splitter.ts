@@ -36,6 +36,21 @@ export function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
+/** True when bytes[start, end) holds only spaces, tabs or carriage returns. */
+function isBlankRange(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== CARRIAGE_RETURN) return false;
+  }
+  return true;
+}
+
+/**
+ * Receives one non-blank line as bytes[start, end) (terminator and BOM excluded). The bytes are
+ * the caller's chunk: valid only during the call.
+ */
+export type LineRangeVisitor = (bytes: Buffer, start: number, end: number, line: number, byteOffset: number) => void;
+
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingLength = 0;
@@ -71,6 +86,43 @@ export class LineSplitter {
     }
     if (from < chunk.length) this.keep(chunk.subarray(from));
     return out;
+  }
+
+  /**
+   * Like push, for hot loops: a line that lies whole inside `chunk` goes to `visit` as a range of
+   * the chunk (no copy, no object per line); one that spans chunks or is too long goes to `other`.
+   */
+  pushEach(chunk: Buffer, visit: LineRangeVisitor, other: (line: RawLine) => void): void {
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(NEWLINE, from);
+      if (nl === -1) break;
+      if (this.pendingLength === 0 && this.droppedLength === 0 && nl - from <= this.maxLineBytes) {
+        this.visitWhole(chunk, from, nl, visit);
+      } else {
+        const out: RawLine[] = [];
+        this.finishLine(chunk.subarray(from, nl), true, out);
+        for (const line of out) other(line);
+      }
+      from = nl + 1;
+    }
+    if (from < chunk.length) this.keep(chunk.subarray(from));
+  }
+
+  /** A terminated line at chunk[from, nl), nothing pending: finishLine's rules without a copy. */
+  private visitWhole(chunk: Buffer, from: number, nl: number, visit: LineRangeVisitor): void {
+    const lineNo = this.nextLine++;
+    let offset = this.lineStart;
+    this.lineStart += nl - from + 1;
+    let start = from;
+    let end = nl;
+    if (offset === 0 && end - start >= 3 && chunk[start] === 0xef && chunk[start + 1] === 0xbb && chunk[start + 2] === 0xbf) {
+      start += 3;
+      offset += 3;
+    }
+    if (end > start && chunk[end - 1] === CARRIAGE_RETURN) end--;
+    if (chunk[start] !== 0x7b && isBlankRange(chunk, start, end)) return;
+    visit(chunk, start, end, lineNo, offset);
   }
 
   /** Ends the stream; returns the final unterminated line, if any. */

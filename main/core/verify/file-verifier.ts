@@ -10,7 +10,7 @@ import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
 import { detectFormat, timestampPath } from '../formats/detect.js';
 import { getAtPath, splitFieldPath } from '../formats/field-path.js';
-import { canonicalWithout, NOT_A_STRING, type CanonicalWithoutOptions } from '../json/fast-canonical.js';
+import { canonicalWithout, canonicalWithoutIn, NOT_A_STRING, type CanonicalWithoutOptions } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
@@ -137,9 +137,27 @@ export class FileVerifier {
     this.physicalLines = raw.line;
     const byteEnd = raw.byteOffset + raw.byteLength + (raw.terminated ? 1 : 0);
     if (this.fast && !raw.tooLong) {
-      const outcome = this.acceptFast(raw, byteEnd);
-      if (outcome) return outcome;
+      const findings = this.verifyInPlace(raw.bytes, 0, raw.bytes.length, raw.line, byteEnd);
+      if (findings) return { entry: true, value: null, findings };
     }
+    return this.acceptParsed(raw, byteEnd);
+  }
+
+  /**
+   * acceptLine for a terminated line given as bytes[start, end) of the caller's chunk (range
+   * verification's hot loop, see LineSplitter.pushEach): the fast path reads it in place, without
+   * an object per line; the bytes are not kept.
+   */
+  acceptBytes(bytes: Buffer, start: number, end: number, line: number, byteOffset: number): void {
+    this.lines++;
+    this.physicalLines = line;
+    const byteEnd = byteOffset + (end - start) + 1;
+    if (this.fast && this.verifyInPlace(bytes, start, end, line, byteEnd) !== null) return;
+    this.acceptParsed({ line, byteOffset, byteLength: end - start, bytes: bytes.subarray(start, end), terminated: true, tooLong: false }, byteEnd);
+  }
+
+  /** The full path: decode, parse, detect, link, time. */
+  private acceptParsed(raw: RawLine, byteEnd: number): LineOutcome {
     const problem = this.decodeProblem(raw);
     let value: PyObject | null = null;
     let duplicateKeys: string[] = [];
@@ -202,9 +220,9 @@ export class FileVerifier {
    * The fast path: canonical bytes straight from the line (canonicalWithout), with the link and the
    * time read in the same pass. Null when it cannot vouch for the answer; the line then takes the full parse.
    */
-  private acceptFast(raw: RawLine, byteEnd: number): LineOutcome | null {
+  private verifyInPlace(bytes: Buffer, start: number, end: number, line: number, byteEnd: number): Finding[] | null {
     const spec = this.spec as ChainSpec;
-    const exact = canonicalWithout(raw.bytes, spec.hashField, this.fastOptions);
+    const exact = canonicalWithoutIn(bytes, start, end, spec.hashField, this.fastOptions);
     if (!exact) return null;
     let time: string | null = null;
     if (this.timePath !== null) {
@@ -213,12 +231,12 @@ export class FileVerifier {
       time = found ?? null;
     }
     const previous = exact.fields[0];
-    const record: LinkRecord = { line: raw.line, storedHash: exact.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(exact.canonical) };
+    const record: LinkRecord = { line, storedHash: exact.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(exact.canonical) };
     this.entries++;
     const findings = (this.chain as ChainVerifier).accept(record, byteEnd);
-    if (time !== null) this.checkTimeValue(time, raw.line, findings);
+    if (time !== null) this.checkTimeValue(time, line, findings);
     if (findings.length > 0) this.findings.push(...findings);
-    return { entry: true, value: null, findings };
+    return findings;
   }
 
   /** Records that the input ended at physical line `physicalLines` (counting trailing blank lines). */

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../reader/line-splitter.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type RawLine } from '../reader/line-splitter.js';
 import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
 
 export interface RangeRequest {
@@ -25,6 +25,8 @@ const PROGRESS_EVERY = 32 << 20;
 export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): VerifiedSpan {
   const verifier = new FileVerifier({ file: request.path, format: request.format, formatReason: request.formatReason, mapping: request.mapping, firstLink: { kind: 'deferred' } });
   const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES, request.start, 1);
+  const visit = (bytes: Buffer, start: number, end: number, line: number, byteOffset: number): void => verifier.acceptBytes(bytes, start, end, line, byteOffset);
+  const other = (line: RawLine): void => void verifier.acceptLine(line);
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let fd: number | null = null;
   let position = request.start;
@@ -38,7 +40,7 @@ export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: numb
         break;
       }
       position += n;
-      for (const line of splitter.push(buffer.subarray(0, n))) verifier.acceptLine(line);
+      splitter.pushEach(buffer.subarray(0, n), visit, other);
       if (onProgress && position - reported >= PROGRESS_EVERY) {
         reported = position;
         onProgress(position - request.start);
