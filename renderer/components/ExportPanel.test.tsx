@@ -38,6 +38,8 @@ const signer: SignerSummary = {
 
 const written = (path: string, signed: boolean): ReportWritten => ({ path, bytes: 48_000, signed, signer: signed ? signer : null });
 const SECRET = 'correct horse battery staple';
+/** Every PDF and FHIR request names its export, for progress events and cancel. */
+const EXPORT_ID = expect.stringMatching(/^[A-Za-z0-9-]{1,64}$/);
 
 function fillSigning(panel: HTMLElement, password: string) {
   fireEvent.click(within(panel).getByLabelText(/Sign \(PAdES\)/));
@@ -61,6 +63,7 @@ describe('Export panel', () => {
     expect(last.textContent).toContain('signed by Privacy Office (self-signed)');
     expect(invoke).toHaveBeenCalledWith('reports.certify', {
       path: '/out/certificate.pdf',
+      exportId: EXPORT_ID,
       signing: { p12Path: '/keys/office.p12', password: SECRET, reason: 'Compliance report', location: 'Hamburg' },
     });
     expect((within(panel).getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
@@ -93,7 +96,7 @@ describe('Export panel', () => {
     fireEvent.change(within(panel).getByLabelText('Prepared by'), { target: { value: 'A. Auditor' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
     await within(panel).findByTestId('last-export');
-    expect(invoke).toHaveBeenCalledWith('reports.certify', { path: '/out/c.pdf', generatedBy: 'A. Auditor', sealPath: '/seals/archive.seal.json' });
+    expect(invoke).toHaveBeenCalledWith('reports.certify', { path: '/out/c.pdf', exportId: EXPORT_ID, generatedBy: 'A. Auditor', sealPath: '/seals/archive.seal.json' });
   });
 
   it('says an unwritable path is the problem and offers another folder', async () => {
@@ -157,7 +160,7 @@ describe('Export panel', () => {
     fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/d.pdf' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
     expect((await within(panel).findByTestId('last-export')).textContent).toContain('not signed');
-    expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'disclosures', path: '/out/d.pdf', patients: ['P-1'], fromMs: 1000, includeTreatmentPaymentOperations: false });
+    expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'disclosures', path: '/out/d.pdf', exportId: EXPORT_ID, patients: ['P-1'], fromMs: 1000, includeTreatmentPaymentOperations: false });
 
     fireEvent.change(within(panel).getByLabelText('Export format'), { target: { value: 'fhir-bundle' } });
     expect(within(panel).getByTestId('fhir-scope').textContent).toBe('FHIR R4 AuditEvents of every tool call in the open archives about P-1 from 1970-01-01T00:00:01.000Z.');
@@ -165,7 +168,7 @@ describe('Export panel', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
     await vi.waitFor(() => expect(within(panel).getByTestId('last-export').textContent).toContain('/out/d.json'));
     expect(within(panel).getByTestId('last-export').textContent).toMatch(/FHIR Bundle, 12 AuditEvents; 1 call without a usable time/);
-    expect(invoke).toHaveBeenCalledWith('fhir.export', { path: '/out/d.json', bundle: true, patients: ['P-1'], fromMs: 1000 });
+    expect(invoke).toHaveBeenCalledWith('fhir.export', { path: '/out/d.json', exportId: EXPORT_ID, bundle: true, patients: ['P-1'], fromMs: 1000 });
   });
 
   it('in the desktop app asks where to save when no path is typed, and a cancelled dialog writes nothing', async () => {
@@ -199,5 +202,57 @@ describe('Export panel', () => {
     finish(ok(written('/out/c.pdf', false)));
     await within(panel).findByTestId('last-export');
     expect(within(panel).queryByRole('status')).toBeNull();
+  });
+  it('shows the backend\'s progress as a percentage bar for its own export only, then the written file', async () => {
+    let finish: (result: Result<ReportWritten>) => void = () => {};
+    let request: RequestOf<'reports.analysisPdf'> | null = null;
+    const { api, emit } = fakeApi({
+      'reports.analysisPdf': (sent) => {
+        request = sent;
+        return new Promise((resolve) => (finish = resolve));
+      },
+    });
+    const { panel } = renderPanel(api, { target: 'patient-access', scope: { patients: ['P-1042'] } });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/access.pdf' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    const bar = await within(panel).findByRole('progressbar', { name: 'Export progress' });
+    expect(bar.getAttribute('aria-valuenow')).toBeNull();
+    const exportId = request!.exportId!;
+    expect(exportId).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+
+    emit('export.progress', { exportId, phase: 'rendering', done: 2_500, total: 10_000, fraction: 0.645 });
+    expect(bar.getAttribute('aria-valuenow')).toBe('64');
+    expect(within(panel).getByRole('status').textContent).toContain('Writing rows 2,500 of 10,000 — 64 %');
+    // Another export's events do not move this bar.
+    emit('export.progress', { exportId: 'someone-else', phase: 'signing', done: 0, total: 1, fraction: 0.95 });
+    expect(bar.getAttribute('aria-valuenow')).toBe('64');
+    emit('export.progress', { exportId, phase: 'signing', done: 0, total: 1, fraction: 0.93 });
+    expect(within(panel).getByRole('status').textContent).toContain('Signing — 93 %');
+    expect((bar.firstElementChild as HTMLElement).style.width).toBe('93%');
+
+    finish(ok(written('/out/access.pdf', false)));
+    await within(panel).findByTestId('last-export');
+    expect(within(panel).queryByRole('progressbar')).toBeNull();
+  });
+
+  it('cancels a running export with its own id and says nothing was written, without an error', async () => {
+    let finish: (result: Result<ReportWritten>) => void = () => {};
+    const { api, invoke } = fakeApi({
+      'reports.certify': () => new Promise((resolve) => (finish = resolve)),
+      'reports.cancel': () => {
+        finish(fail('cancelled', 'reports.certify failed: The export was cancelled; no file was written.'));
+        return ok({ cancelled: true });
+      },
+    });
+    const { panel } = renderPanel(api);
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/out/c.pdf' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export' }));
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Cancel export' }));
+    expect((await within(panel).findByTestId('export-notice')).textContent).toBe('Export cancelled: no file was written.');
+    const sent = invoke.mock.calls.find(([channel]) => channel === 'reports.certify')?.[1] as RequestOf<'reports.certify'>;
+    expect(invoke.mock.calls.find(([channel]) => channel === 'reports.cancel')?.[1]).toEqual({ exportId: sent.exportId });
+    expect(within(panel).queryByRole('alert')).toBeNull();
+    expect(within(panel).queryByRole('progressbar')).toBeNull();
+    expect(within(panel).queryByTestId('last-export')).toBeNull();
   });
 });

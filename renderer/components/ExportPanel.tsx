@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { exportStatus, type CsvTable, type ExportScope, type ExportTarget } from '../store/exportSlice';
+import type { ExportPhase } from '../../shared/report';
+import { exportStatus, type CsvTable, type ExportScope, type ExportStatusProgress, type ExportTarget } from '../store/exportSlice';
 import { useCustos } from '../store/store';
 import { useApi } from './ApiContext';
 import '../export.css';
@@ -7,6 +8,26 @@ import '../export.css';
 type Format = 'pdf' | 'fhir-ndjson' | 'fhir-bundle' | 'csv';
 
 const EXTENSION: Record<Format, string> = { pdf: 'pdf', 'fhir-ndjson': 'ndjson', 'fhir-bundle': 'json', csv: 'csv' };
+
+const PHASE_LABEL: Record<ExportPhase, string> = {
+  collecting: 'Reading the archive',
+  layout: 'Laying out pages',
+  rendering: 'Writing rows',
+  signing: 'Signing',
+  writing: 'Saving the file',
+};
+
+/** "Writing rows 2,500 of 10,000", or just the phase when it has no count worth showing. */
+function describeProgress(progress: ExportStatusProgress): string {
+  const label = PHASE_LABEL[progress.phase];
+  if (progress.total === null || progress.total <= 1) return label;
+  if (progress.phase === 'collecting') return `${label} (${formatMegabytes(progress.done)} of ${formatMegabytes(progress.total)})`;
+  return `${label} ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')}`;
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
+}
 
 export interface ExportPanelProps {
   /** The report: the integrity certificate or an analysis report kind. */
@@ -30,6 +51,7 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
   const api = useApi();
   const status = useCustos((state) => exportStatus(state, target));
   const runExport = useCustos((state) => state.runExport);
+  const cancelExport = useCustos((state) => state.cancelExport);
   const [format, setFormat] = useState<Format>('pdf');
   const [path, setPath] = useState('');
   const [sign, setSign] = useState(false);
@@ -177,9 +199,37 @@ export function ExportPanel({ target, scope = {}, csv, baseName, disabledReason 
       )}
       {disabledReason && <p className="muted">{disabledReason}</p>}
       {status.busy && (
-        <p className="export-progress" role="status">
-          <span className="export-spinner" aria-hidden="true" /> {status.activity}
-          {elapsed >= 2 && <span className="muted"> {elapsed} s</span>}
+        <div className="export-progress" role="status">
+          <div className="export-progress-line">
+            {status.progress ? (
+              <span>
+                {status.cancelling ? 'Cancelling…' : describeProgress(status.progress)} — <strong>{Math.floor(status.progress.fraction * 100)} %</strong>
+              </span>
+            ) : (
+              <span>
+                <span className="export-spinner" aria-hidden="true" /> {status.activity}
+              </span>
+            )}
+            {elapsed >= 2 && <span className="muted"> {elapsed} s</span>}
+            <button className="button" type="button" onClick={() => void cancelExport(target)} disabled={status.cancelling}>
+              Cancel export
+            </button>
+          </div>
+          <div
+            className="export-progress-bar"
+            role="progressbar"
+            aria-label="Export progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            {...(status.progress ? { 'aria-valuenow': Math.floor(status.progress.fraction * 100) } : {})}
+          >
+            <div className={status.progress ? 'export-progress-fill' : 'export-progress-fill export-progress-fill--waiting'} style={{ width: `${status.progress ? status.progress.fraction * 100 : 100}%` }} />
+          </div>
+        </div>
+      )}
+      {status.notice && !status.busy && (
+        <p className="muted" data-testid="export-notice">
+          {status.notice}
         </p>
       )}
       {formError && (

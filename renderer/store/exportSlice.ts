@@ -1,4 +1,4 @@
-import type { AnalysisPdfKind, CsvCell, CsvExportDone, PdfSigningRequest } from '../../shared/report';
+import type { AnalysisPdfKind, CsvCell, CsvExportDone, ExportPhase, PdfSigningRequest } from '../../shared/report';
 import type { ErrorInfo, Result } from '../../shared/result';
 import type { SliceCreator } from './types';
 
@@ -35,10 +35,27 @@ export interface ExportProblem {
   hint: string;
 }
 
+/** How far the running export is, from the backend's export.progress events (CSV: parts sent). */
+export interface ExportStatusProgress {
+  phase: ExportPhase;
+  done: number;
+  total: number | null;
+  /** 0 to 1. */
+  fraction: number;
+}
+
 export interface ExportStatus {
   busy: boolean;
   /** What is being written, e.g. "Writing the signed PDF…". */
   activity: string | null;
+  /** Null until the backend reports the first step. */
+  progress: ExportStatusProgress | null;
+  /** Names the running export for cancel. */
+  exportId: string | null;
+  /** The user asked to stop the running export. */
+  cancelling: boolean;
+  /** A note about the last attempt that is not an error, e.g. that it was cancelled. */
+  notice: string | null;
   error: ExportProblem | null;
   lastPath: string | null;
   /** One line about the last export: size, rows, signer. */
@@ -49,6 +66,8 @@ export interface ExportSlice {
   exports: Partial<Record<ExportTarget, ExportStatus>>;
   /** Runs an export; resolves true when the file was written. Busy always ends, with an error or a path. */
   runExport(target: ExportTarget, job: ExportJob): Promise<boolean>;
+  /** Stops the target's running export; it ends without writing a file. */
+  cancelExport(target: ExportTarget): Promise<void>;
   clearExportError(target: ExportTarget): void;
 }
 
@@ -74,7 +93,11 @@ export function csvParts(rows: CsvCell[][]): CsvCell[][][] {
   return parts;
 }
 
-const IDLE: ExportStatus = { busy: false, activity: null, error: null, lastPath: null, lastSummary: null };
+const IDLE: ExportStatus = { busy: false, activity: null, progress: null, exportId: null, cancelling: false, notice: null, error: null, lastPath: null, lastSummary: null };
+
+const newExportId = (): string => `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+const CANCELLED_NOTICE = 'Export cancelled: no file was written.';
 
 export function exportStatus(state: ExportSlice, target: ExportTarget): ExportStatus {
   return state.exports[target] ?? IDLE;
@@ -101,13 +124,34 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
     set({ exports: { ...get().exports, [target]: { ...exportStatus(get(), target), ...patch } } });
 
   const fail = (target: ExportTarget, problem: ExportProblem) => {
-    update(target, { busy: false, activity: null, error: problem });
+    update(target, { busy: false, activity: null, progress: null, exportId: null, cancelling: false, error: problem });
     return false;
+  };
+
+  /** A failed request: a cancel the user asked for is a notice, anything else an error. */
+  const failWith = (target: ExportTarget, error: ErrorInfo) => {
+    if (error.code === 'cancelled') {
+      update(target, { busy: false, activity: null, progress: null, exportId: null, cancelling: false, notice: CANCELLED_NOTICE });
+      return false;
+    }
+    return fail(target, explainExportError(error));
+  };
+
+  const succeed = (target: ExportTarget, lastPath: string, lastSummary: string) => {
+    update(target, { busy: false, activity: null, progress: null, exportId: null, cancelling: false, lastPath, lastSummary });
+    return true;
   };
 
   return {
     exports: {},
     clearExportError: (target) => update(target, { error: null }),
+    async cancelExport(target) {
+      const status = exportStatus(get(), target);
+      if (!status.busy || status.cancelling) return;
+      update(target, { cancelling: true, activity: 'Cancelling…' });
+      // CSV parts stop at the next part; PDF and FHIR exports stop in the backend.
+      if (status.exportId) await api.invoke('reports.cancel', { exportId: status.exportId });
+    },
     async runExport(target, job) {
       if (exportStatus(get(), target).busy) return false;
       const path = job.path.trim();
@@ -116,44 +160,46 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
         return fail(target, { message: 'The view shows no rows, so there is nothing to write as CSV.', hint: 'Widen the report (period, filters, patient) until it shows rows.' });
       const activity =
         job.format === 'pdf' ? (job.signing ? 'Writing and signing the PDF…' : 'Writing the PDF…') : job.format === 'fhir' ? 'Writing FHIR AuditEvents…' : 'Writing the CSV…';
-      update(target, { busy: true, activity, error: null });
+      const exportId = newExportId();
+      update(target, { busy: true, activity, progress: null, exportId: job.format === 'csv' ? null : exportId, cancelling: false, notice: null, error: null });
+      const stopListening = api.on('export.progress', (progress) => {
+        if (progress.exportId !== exportId || !exportStatus(get(), target).busy) return;
+        update(target, { progress: { phase: progress.phase, done: progress.done, total: progress.total, fraction: progress.fraction } });
+      });
       try {
         if (job.format === 'csv') {
           const parts = csvParts(job.table.rows);
           const upload = parts.length > 1 ? `csv-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` : null;
           let result: Result<CsvExportDone> | null = null;
+          let sent = 0;
           for (const [index, rows] of parts.entries()) {
+            if (exportStatus(get(), target).cancelling) return failWith(target, { code: 'cancelled', message: CANCELLED_NOTICE });
             const final = index === parts.length - 1;
-            if (parts.length > 1) update(target, { activity: `Writing the CSV… (${Math.round((100 * index) / parts.length)}%)` });
+            if (parts.length > 1) update(target, { progress: { phase: 'writing', done: sent, total: job.table.rows.length, fraction: sent / job.table.rows.length } });
             result = await api.invoke('reports.csv', { path, columns: job.table.columns, rows, ...(upload ? { upload: { id: upload, final } } : {}) });
-            if (!result.ok) return fail(target, explainExportError(result.error));
+            if (!result.ok) return failWith(target, result.error);
+            sent += rows.length;
           }
           if (!result?.ok) return fail(target, { message: 'The CSV was not written.', hint: 'Try again.' });
-          update(target, { busy: false, activity: null, lastPath: result.value.path, lastSummary: `CSV, ${pluralize(result.value.rows, 'row', 'rows')}` });
-          return true;
+          return succeed(target, result.value.path, `CSV, ${pluralize(result.value.rows, 'row', 'rows')}`);
         }
         if (job.format === 'fhir') {
           const { patients, fromMs, toMs } = job.scope;
           const result = await api.invoke('fhir.export', {
             path,
+            exportId,
             bundle: job.bundle,
             ...(patients && patients.length > 0 ? { patients } : {}),
             ...(fromMs !== undefined ? { fromMs } : {}),
             ...(toMs !== undefined ? { toMs } : {}),
           });
-          if (!result.ok) return fail(target, explainExportError(result.error));
+          if (!result.ok) return failWith(target, result.error);
           const { exported, undated } = result.value;
           const note = exported === 0 ? ' — nothing matched the report, the file holds no events' : '';
           const left = undated > 0 ? `; ${pluralize(undated, 'call', 'calls')} without a usable time left out` : '';
-          update(target, {
-            busy: false,
-            activity: null,
-            lastPath: result.value.path,
-            lastSummary: `FHIR ${job.bundle ? 'Bundle' : 'NDJSON'}, ${pluralize(exported, 'AuditEvent', 'AuditEvents')}${note}${left}`,
-          });
-          return true;
+          return succeed(target, result.value.path, `FHIR ${job.bundle ? 'Bundle' : 'NDJSON'}, ${pluralize(exported, 'AuditEvent', 'AuditEvents')}${note}${left}`);
         }
-        const signing = { ...(job.signing ? { signing: job.signing } : {}), ...(job.generatedBy ? { generatedBy: job.generatedBy } : {}) };
+        const signing = { exportId, ...(job.signing ? { signing: job.signing } : {}), ...(job.generatedBy ? { generatedBy: job.generatedBy } : {}) };
         const result =
           target === 'integrity-certificate'
             ? await api.invoke('reports.certify', { path, ...signing, ...(job.sealPath ? { sealPath: job.sealPath } : {}) })
@@ -167,13 +213,14 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
                 ...(job.scope.asOfMs !== undefined ? { asOfMs: job.scope.asOfMs } : {}),
                 ...signing,
               });
-        if (!result.ok) return fail(target, explainExportError(result.error));
+        if (!result.ok) return failWith(target, result.error);
         const written = result.value;
         const signer = written.signer ? `, signed by ${written.signer.commonName}${written.signer.selfSigned ? ' (self-signed)' : ''}` : ', not signed';
-        update(target, { busy: false, activity: null, lastPath: written.path, lastSummary: `PDF, ${(written.bytes / 1024).toFixed(0)} KB${signer}` });
-        return true;
+        return succeed(target, written.path, `PDF, ${(written.bytes / 1024).toFixed(0)} KB${signer}`);
       } catch (error) {
         return fail(target, { message: `The export stopped unexpectedly: ${(error as Error).message}`, hint: 'Try again. If it keeps failing, restart Custos.' });
+      } finally {
+        stopListening();
       }
     },
   };

@@ -285,6 +285,7 @@ describe('Export from an analysis view', () => {
     expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', {
       kind: 'alerts',
       path: '/reports/alerts.pdf',
+      exportId: expect.stringMatching(/^export-/),
       signing: { p12Path: '/keys/office.p12', password: 'hunter2-secret', reason: 'Compliance report', location: 'Privacy Office' },
     });
     expect((within(panel).getByLabelText('Identity password') as HTMLInputElement).value).toBe('');
@@ -450,5 +451,22 @@ describe('Retention view', () => {
     expect(screen.getByTestId('policy-outcome').textContent).toBe(
       'Not saved — categories.0.retentionDays: expected a whole number of days. The previous policy stays in force.',
     );
+  });
+
+  it('exports the review as of the date it shows, not as of the day of export', async () => {
+    const { api, invoke } = fakeApi({
+      ...baseAnswers,
+      'analyses.retention': () => ok(review),
+      'analyses.legalHolds': () => ok({ holds: [], journal: journalOk }),
+      'settings.retentionPolicy': () => ok({ value: policy, path: '/data/retention-policy.json', loadProblem: null }),
+      'reports.analysisPdf': (request) => ok({ path: request.path, bytes: 2048, signed: false, signer: null }),
+    });
+    renderApp(api);
+    await openView(/Retention/);
+    await screen.findByTestId('retention-file');
+    const panel = screen.getByRole('region', { name: 'Export' });
+    fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/reports/retention.pdf' } });
+    await act(async () => fireEvent.click(within(panel).getByRole('button', { name: 'Export' })));
+    expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'retention', path: '/reports/retention.pdf', exportId: expect.stringMatching(/^export-/), asOfMs: Date.UTC(2033, 0, 1) });
   });
 });
