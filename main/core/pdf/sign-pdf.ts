@@ -3,7 +3,7 @@
  * last page (its widget covering the visible signature block), signed over the whole file.
  */
 import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
-import { SignPdf, Signer } from '@signpdf/signpdf';
+import { findByteRange, removeTrailingNewLine } from '@signpdf/utils';
 import { signDetached } from '../signing/cms.js';
 import type { SigningIdentity } from '../signing/identity.js';
 import type { PageLayout, ReportDocument, SignatureAppearance } from './report-document.js';
@@ -18,14 +18,28 @@ export interface SigningRequest {
   signedAt: Date;
 }
 
-class CadesSigner extends Signer {
-  constructor(private readonly identity: SigningIdentity) {
-    super();
-  }
-
-  override async sign(content: Buffer): Promise<Buffer> {
-    return signDetached(content, this.identity);
-  }
+/**
+ * What @signpdf's SignPdf.sign does — fill in the ByteRange, sign everything but the /Contents
+ * placeholder, write the signature into it — done in place: SignPdf makes three whole-file copies
+ * on the way, which for a large report cost more memory than the report itself.
+ */
+export function signInPlace(unsigned: Buffer, identity: SigningIdentity): Buffer {
+  const pdf = removeTrailingNewLine(unsigned);
+  const { byteRangePlaceholder, byteRangePlaceholderPosition } = findByteRange(pdf);
+  if (byteRangePlaceholder === undefined || byteRangePlaceholderPosition === undefined) throw new Error('The report has no signature placeholder to sign.');
+  const contentsTag = pdf.indexOf('/Contents ', byteRangePlaceholderPosition + byteRangePlaceholder.length);
+  const placeholderStart = pdf.indexOf('<', contentsTag);
+  const placeholderEnd = pdf.indexOf('>', placeholderStart);
+  if (contentsTag < 0 || placeholderStart < 0 || placeholderEnd < 0) throw new Error('The report\'s signature placeholder is malformed.');
+  const hexLength = placeholderEnd - placeholderStart - 1;
+  const byteRange = [0, placeholderStart, placeholderEnd + 1, pdf.length - (placeholderEnd + 1)];
+  const byteRangeText = `/ByteRange [${byteRange.join(' ')}]`;
+  if (byteRangeText.length > byteRangePlaceholder.length) throw new Error('The report is too large for its ByteRange placeholder.');
+  pdf.write(byteRangeText.padEnd(byteRangePlaceholder.length, ' '), byteRangePlaceholderPosition, 'latin1');
+  const cms = signDetached([pdf.subarray(0, placeholderStart), pdf.subarray(placeholderEnd + 1)], identity);
+  if (cms.length * 2 > hexLength) throw new Error(`The signature (${cms.length} bytes) does not fit its placeholder (${hexLength / 2} bytes).`);
+  pdf.write(cms.toString('hex').padEnd(hexLength, '0'), placeholderStart + 1, 'latin1');
+  return pdf;
 }
 
 /** Where a report being written is: laying out (counting pages), rendering, signing, writing the file. */
@@ -88,7 +102,7 @@ export async function renderReport(build: (layout: PageLayout) => ReportDocument
   const unsigned = await report.toBuffer();
   signal?.throwIfAborted();
   onProgress?.({ phase: 'signing', done: 0, total: 1 });
-  const signed = await new SignPdf().sign(unsigned, new CadesSigner(signing.identity));
+  const signed = signInPlace(unsigned, signing.identity);
   onProgress?.({ phase: 'signing', done: 1, total: 1 });
   return { bytes: signed, pages: totalPages };
 }

@@ -75,9 +75,13 @@ function derSortedSet(items: Node[]): Node[] {
 }
 
 /** Signs `content` (not embedded) and returns the DER ContentInfo. */
-export function signDetached(content: Buffer, identity: SigningIdentity): Buffer {
+/** `content` may come in parts (a PDF around its signature placeholder): they are hashed in order, never joined. */
+export function signDetached(content: Buffer | readonly Buffer[], identity: SigningIdentity): Buffer {
   const { issuer, serial } = issuerAndSerial(identity.certificate);
-  const digest = createHash('sha256').update(content).digest();
+  const hash = createHash('sha256');
+  const parts: readonly Buffer[] = Buffer.isBuffer(content) ? [content] : (content as readonly Buffer[]);
+  for (const part of parts) hash.update(part);
+  const digest = hash.digest();
   const certHash = createHash('sha256').update(identity.certificate).digest();
   const attribute = (type: string, value: Node) => seq([oid(type), set([value])]);
   const signedAttributes = derSortedSet([
