@@ -6,9 +6,9 @@
  * the range (the receiver shifts them, as mergeSpans shifts findings). Synchronous reads on purpose:
  * this runs on a worker thread.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Finding } from '../../../shared/findings.js';
-import { sha256Hex } from '../formats/chain-spec.js';
 import { createNormalizer } from '../formats/normalize/index.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type RawLine } from '../reader/line-splitter.js';
 import { FileVerifier, makeFinding, type RangeRequest, type VerifiedSpan } from '../verify/index.js';
@@ -45,9 +45,10 @@ export function indexRange(request: RangeRequest, packer: RowBatchPacker, hooks:
     const outcome = verifier.acceptLine(line);
     if (!outcome.entry || outcome.value === null) return;
     const location = { file: request.path, line: line.line, byteOffset: line.byteOffset, byteLength: line.byteLength };
-    const { entry, timestampError } = normalize(outcome.value, location, sha256Hex(line.bytes));
+    // The digest goes to the packer as bytes; the entry's hex copy is not needed here.
+    const { entry, timestampError } = normalize(outcome.value, location, '');
     if (entry.timeMs === null) findings.push(badTimestampFinding(entry, timestampError));
-    packer.add(0, entry);
+    packer.add(0, entry, createHash('sha256').update(line.bytes).digest());
     if (packer.full) hooks.onBatch(packer.take());
   };
 

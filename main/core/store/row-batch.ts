@@ -91,7 +91,8 @@ export function searchableText(text: string | null): string {
 /** Packs entries into RowBatches. One packer per producer: it remembers which labels it has sent. */
 export class RowBatchPacker {
   private readonly labelIds = new Map<string, number>();
-  private readonly columnUses = new Set<number>();
+  /** Per label id, a bit per label column it has been sent as used in. */
+  private readonly columnUses: number[] = [];
   private rows = 0;
   private numbers: Float64Array;
   private labels: Int32Array;
@@ -121,8 +122,11 @@ export class RowBatchPacker {
     return this.rows >= this.capacity;
   }
 
-  /** Packs one entry; `fileId` may be 0 when the receiver places the batch in its file. */
-  add(fileId: number, entry: NormalizedEntry): void {
+  /**
+   * Packs one entry; `fileId` may be 0 when the receiver places the batch in its file. `lineSha256`
+   * (the line's digest) spares decoding `entry.lineSha256` from hex.
+   */
+  add(fileId: number, entry: NormalizedEntry, lineSha256?: Uint8Array): void {
     const row = this.rows++;
     const n = row * NUMBERS_PER_ROW;
     const numbers = this.numbers;
@@ -153,7 +157,8 @@ export class RowBatchPacker {
     this.strings[s + STRING.privacy] = entry.privacy ?? null;
     this.strings[s + STRING.breakGlassSignals] = entry.breakGlass.length > 0 ? JSON.stringify(entry.breakGlass) : null;
 
-    this.sha256.set(Buffer.from(entry.lineSha256, 'hex'), row * SHA256_BYTES);
+    if (lineSha256 === undefined) this.sha256.set(Buffer.from(entry.lineSha256, 'hex'), row * SHA256_BYTES);
+    else this.sha256.set(lineSha256, row * SHA256_BYTES);
 
     if (entry.argsText || entry.resultText) {
       this.textLengths[row * 2] = this.writeText(searchableText(entry.argsText));
@@ -193,11 +198,12 @@ export class RowBatchPacker {
       id = this.labelIds.size;
       this.labelIds.set(value, id);
       this.newLabels.push(value);
+      this.columnUses.push(0);
     }
-    const use = id * 16 + column;
-    if (!this.columnUses.has(use)) {
-      this.columnUses.add(use);
-      this.newColumnUses.push(use);
+    const uses = this.columnUses[id]!;
+    if ((uses & (1 << column)) === 0) {
+      this.columnUses[id] = uses | (1 << column);
+      this.newColumnUses.push(id * 16 + column);
     }
     return id;
   }
