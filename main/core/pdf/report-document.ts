@@ -91,7 +91,7 @@ const ROWS_PER_TICK = 250;
 /** Distinct cell texts whose measurements are kept; a table of unique texts (times, file:line) must not grow them for ever. */
 const MEASURE_CACHE_LIMIT = 4096;
 
-type Operation = (hooks: RenderContext) => void | Promise<void>;
+type Operation = (context: RenderContext) => void | Promise<void>;
 
 interface RenderContext {
   hooks: RenderHooks;
@@ -173,11 +173,6 @@ export class ReportDocument {
   /** True for the first pass, which only counts pages. */
   get layoutOnly(): boolean {
     return this.totalPages === null;
-  }
-
-  /** Rows all tables will draw, when known in advance. */
-  get rowsToDraw(): number | null {
-    return this.declaredRows;
   }
 
   /** Draws everything described so far, streaming table rows. Call once, before signatureBlock and toBuffer. */
