@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DbClient } from '../main/worker/client.js';
 import { readPeakRss } from './peak-rss.js';
@@ -24,6 +25,8 @@ const RUNS = 50;
 
 interface ChildReport {
   openMs: number;
+  /** CPU seconds of every thread of the child during the open (database thread, range threads, main). */
+  openCpuS: number;
   entries: number;
   findings: number;
   integrity: string;
@@ -39,8 +42,10 @@ async function child(): Promise<void> {
   const client = new DbClient();
   await client.call('ping', {});
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const outcome = await client.call('open', { jobId: 'bench', paths: [FILE], mode: 'replace' });
   const openMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
   const summary = await client.call('summary', {});
   const patients = (await client.call('entries.distinct', { column: 'patient', limit: 5000 })).values;
   const users = (await client.call('entries.distinct', { column: 'user', limit: 5000 })).values;
@@ -88,6 +93,7 @@ async function child(): Promise<void> {
   await client.close();
   const report: ChildReport = {
     openMs,
+    openCpuS: (cpu.user + cpu.system) / 1e6,
     entries: summary.totalEntries,
     findings: outcome.opened.reduce((sum, file) => sum + file.findingCount, 0),
     integrity: summary.verdict.integrity,
@@ -128,6 +134,21 @@ function run(command: string, args: string[], keepOutput = true): Promise<Measur
   });
 }
 
+/** User + system CPU seconds of one run of `command file`, from bash's `times` (null without bash). */
+function childCpuSeconds(command: string, file: string): Promise<number | null> {
+  return new Promise((resolvePromise) => {
+    const shell = spawn('bash', ['-c', '"$0" "$1" > /dev/null; times', command, file], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    shell.on('error', () => resolvePromise(null));
+    shell.on('exit', () => {
+      // The second line holds the children's user and system time: "0m2.118s 0m0.354s".
+      const times = [...(out.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/gu)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolvePromise(times.length === 2 ? times[0]! + times[1]! : null);
+    });
+  });
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -142,6 +163,7 @@ async function parent(): Promise<void> {
   process.stdout.write(`Archive: ${FILE} (${mb(size)}, ${ENTRIES.toLocaleString('en-US')} entries)\n`);
   await run('cat', [FILE], false); // warm the page cache for both
   const reference = await run('sha256sum', [FILE]);
+  const referenceCpuS = await childCpuSeconds('sha256sum', FILE);
   const measured = await run(process.execPath, [fileURLToPath(import.meta.url), '--child']);
   if (measured.exitCode !== 0) throw new Error(`The open benchmark child failed (exit ${measured.exitCode}).`);
   const report = JSON.parse(measured.stdout) as ChildReport;
@@ -155,7 +177,8 @@ async function parent(): Promise<void> {
     [
       `sha256sum       ${seconds(reference.wallMs)}`,
       `open            ${seconds(report.openMs)}  (${report.entries.toLocaleString('en-US')} entries indexed, ${report.findings} findings, integrity ${report.integrity})`,
-      `ratio           ${ratio.toFixed(2)}× sha256sum wall   (target ≤ 2.50×: ${verdict(ratio <= 2.5)})`,
+      `ratio           ${ratio.toFixed(2)}× sha256sum wall   (target ≤ 2.50×: ${verdict(ratio <= 2.5)})   load average ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores`,
+      `CPU time        open ${report.openCpuS.toFixed(2)} s (all threads), sha256sum ${referenceCpuS === null ? 'not measurable here' : `${referenceCpuS.toFixed(2)} s = ${(report.openCpuS / referenceCpuS).toFixed(1)}×`}   (less noisy than wall time on a busy machine)`,
       `peak RSS        ${rssBytes === null ? 'not measurable here' : `${mb(rssBytes)} = ${(rssBytes / size).toFixed(2)}× archive bytes   (target ≤ 0.60×: ${verdict(rssBytes / size <= 0.6)})`}`,
       line('patient report', report.patientReport, 50) + `   (up to ${report.patientReportRows} rows)`,
       line('filtered page', report.filteredPage, 30) + `   (100 rows of up to ${report.filteredPageTotal.toLocaleString('en-US')})`,
