@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GenericMapping } from '../../shared/formats.js';
 import { jcsCanonicalize } from '../../main/core/json/jcs.js';
+import { pythonDumps } from '../../main/core/json/python-dumps.js';
 import { pyObject, type PyObject } from '../../main/core/json/py-value.js';
 import { sha256Hex } from '../../main/core/formats/chain-spec.js';
 import { scanArchive } from '../../main/core/verify/scan.js';
@@ -119,6 +120,30 @@ describe('generic JSONL with a mapping', () => {
     const result = await scanArchive([file], { mapping: { ...mapping, chain: { hashField: 'digest', previousHashField: 'prior', genesis: 'g', covered: ['actor', 'prior'], canonical: 'jcs' } } });
     expect(result.findings).toEqual([]);
     expect(result.files[0]?.chain).toMatchObject({ status: 'intact', coveredFields: ['actor', 'prior'], uncoveredFields: ['extra', 'meta'] });
+  });
+});
+
+describe('generic python-json chain read on the fast path', () => {
+  it('finds the time under a top-level key with a literal dot, and reports a regression and a change at their lines', async () => {
+    const file = join(root, 'generic-python-json.jsonl');
+    const mapping: GenericMapping = {
+      fields: { timestamp: 'event\\.time', user: 'who' },
+      chain: { hashField: 'h', previousHashField: 'p', genesis: 'start', covered: 'all-but-hash', canonical: 'python-json' },
+    };
+    const times = ['2026-03-01T10:00:00Z', '2026-03-01T10:05:00Z', '2026-03-01T10:01:00Z', '2026-03-01T10:06:00Z'];
+    let previous = 'start';
+    const lines = times.map((time, i) => {
+      const entry = pyObject([['who', `u${i}`], ['event.time', time], ['p', previous]]);
+      const h = sha256Hex(Buffer.from(pythonDumps(entry, { sortKeys: true }), 'utf8'));
+      previous = h;
+      entry.set('h', h);
+      return pythonDumps(entry);
+    });
+    lines[3] = (lines[3] as string).replace('"u3"', '"u9"');
+    await writeFile(file, lines.join('\n') + '\n');
+    const result = await scanArchive([file], { mapping, format: 'generic' });
+    expect(result.findings.map((f) => `${f.kind}:${f.line}`)).toEqual(['timestamp-regression:3', 'hash-mismatch:4']);
+    expect(result.files[0]).toMatchObject({ firstTime: '2026-03-01T10:00:00.000Z', lastTime: '2026-03-01T10:06:00.000Z' });
   });
 });
 

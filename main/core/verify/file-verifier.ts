@@ -285,7 +285,8 @@ export class FileVerifier {
     this.wholeEntryPythonHash = this.spec !== null && this.spec.covered === 'all-but-hash' && this.spec.canonical === 'python-json';
     // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
     this.fast = !this.options.needValues && this.wholeEntryPythonHash && (this.timePath === null || splitFieldPath(this.timePath).length === 1);
-    if (this.fast && this.spec) this.fastOptions = { reuseBuffer: true, fields: this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, this.timePath] };
+    // The time path is one segment here: its key name (a path's `\.` is a literal dot).
+    if (this.fast && this.spec) this.fastOptions = { reuseBuffer: true, fields: this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, splitFieldPath(this.timePath)[0] as string] };
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {
