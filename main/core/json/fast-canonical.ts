@@ -89,6 +89,8 @@ var vs = 0;
 var ve = 0;
 /** True when that canonical form is the value's own bytes in the line (nothing was re-written). */
 var verbatim = false;
+/** Set by stringValue: the verbatim string just read contains an escape (so its text needs decoding). */
+var stringHasEscape = false;
 
 /**
  * Member records of open objects and arrays (a stack: nested values push above their parent's):
@@ -112,6 +114,7 @@ var fieldKeys: Buffer[] = [];
 var fieldKeysText: readonly string[] = [];
 var fieldValueStart = new Int32Array(4);
 var fieldValueEnd = new Int32Array(4);
+var fieldValuePlain = new Uint8Array(4);
 
 const HEX = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
@@ -259,6 +262,7 @@ function stringValue(i: number): number {
   const s = buf;
   const end = srcEnd;
   let k = i + 1;
+  stringHasEscape = false;
   for (;;) {
     // The NUL sentinel after the line ends this loop, so it needs no bounds check of its own.
     let b = s[k] as number;
@@ -274,6 +278,7 @@ function stringValue(i: number): number {
       const n = pythonEscapeLength(k);
       if (n > 0) {
         k += n;
+        stringHasEscape = true;
         continue;
       }
     }
@@ -742,6 +747,8 @@ function noteField(kStart: number, kEnd: number, valueStart: number, valueEnd: n
     if (same) {
       fieldValueStart[f] = valueStart;
       fieldValueEnd[f] = valueEnd;
+      // A verbatim string without escapes is printable ASCII: its text is its bytes.
+      fieldValuePlain[f] = verbatim && buf[valueStart] === QUOTE && !stringHasEscape ? 1 : 0;
     }
   }
 }
@@ -752,12 +759,9 @@ function fieldValue(f: number): string | null | typeof NOT_A_STRING {
   if (start < 0) return null;
   const end = fieldValueEnd[f] as number;
   if (buf[start] !== QUOTE) return NOT_A_STRING;
-  for (let k = start + 1; k < end - 1; k++) {
-    const b = buf[k] as number;
-    // Escapes or raw UTF-8: JSON.parse decodes validated JSON strings exactly (lone surrogates included).
-    if (b === BACKSLASH || b >= 0x80) return JSON.parse(buf.toString('utf8', start, end)) as string;
-  }
-  return buf.toString('latin1', start + 1, end - 1);
+  if (fieldValuePlain[f] === 1) return buf.toString('latin1', start + 1, end - 1);
+  // Escapes, raw UTF-8 or DEL: JSON.parse decodes validated JSON strings exactly (lone surrogates included).
+  return JSON.parse(buf.toString('utf8', start, end)) as string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -870,6 +874,7 @@ export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, ke
     if (fieldValueStart.length < fields.length) {
       fieldValueStart = new Int32Array(fields.length);
       fieldValueEnd = new Int32Array(fields.length);
+      fieldValuePlain = new Uint8Array(fields.length);
     }
   }
   if (end - start > MAX_LINE_BYTES) return null;
