@@ -6,6 +6,12 @@ import { PAGE_SIZE } from '../store/explorer';
 import { useCustos } from '../store/store';
 
 export const ROW_HEIGHT = 26;
+/**
+ * Rows are keyed by slot (index modulo this), not by index: a row leaving the viewport hands its DOM
+ * nodes to the row entering it, so scrolling and jumps update text instead of rebuilding elements.
+ * Larger than any viewport plus overscan, so the slots on screen are always distinct.
+ */
+const ROW_SLOTS = 512;
 
 const COLUMNS: Array<{ id: SortColumn; label: string }> = [
   { id: 'time', label: 'Time (UTC)' },
@@ -125,7 +131,7 @@ export function EntryTable() {
             if (row?.success === false) classes.push('entry-row--failure');
             return (
               <div
-                key={item.key}
+                key={items.length <= ROW_SLOTS ? item.index % ROW_SLOTS : item.index}
                 role="row"
                 aria-rowindex={item.index + 2}
                 className={classes.join(' ')}
