@@ -901,7 +901,7 @@ function canonicalSpan(bytes: Buffer, start: number, end: number): number {
   removedStart = -1;
   removedEnd = -1;
   pendStart = -1;
-  fieldValueStart.fill(-1);
+  for (let f = 0; f < fieldKeys.length; f++) fieldValueStart[f] = -1;
   let i = skipWs(0);
   if (buf[i] !== OPEN_BRACE) return FAIL;
   i = objectValue(i, 1, true);
