@@ -1,7 +1,8 @@
 /**
  * Progress of one long export (PDF or FHIR) as `export.progress` events: each phase owns a span of
  * the whole (reading the archive is most of a FHIR export; drawing rows most of a large PDF), the
- * fraction never goes back, and events are thinned to about one per percent.
+ * fraction never goes back, and events are thinned to about one per percent (a phase's first and last
+ * steps are always sent).
  */
 import type { ExportPhase, ExportProgress } from '../../shared/report.js';
 
@@ -34,7 +35,8 @@ export class ExportTracker {
     this.fraction = Math.max(this.fraction, start + (end - start) * share);
     const atMs = this.now();
     const last = this.lastSent;
-    const due = !last || last.phase !== phase || this.fraction === 1 || (this.fraction - last.fraction >= MIN_STEP && atMs - last.atMs >= MIN_INTERVAL_MS);
+    const phaseDone = total !== null && done >= total;
+    const due = !last || last.phase !== phase || (phaseDone && this.fraction > last.fraction) || (this.fraction - last.fraction >= MIN_STEP && atMs - last.atMs >= MIN_INTERVAL_MS);
     if (!due) return;
     this.lastSent = { phase, fraction: this.fraction, atMs };
     this.send({ exportId: this.exportId, phase, done, total, fraction: this.fraction });
