@@ -90,6 +90,8 @@ export interface RenderHooks {
 const ROWS_PER_TICK = 250;
 /** Distinct cell texts whose measurements are kept; a table of unique texts (times, file:line) must not grow them for ever. */
 const MEASURE_CACHE_LIMIT = 4096;
+/** Share of a cell's width a line may fill and still be measured without pdfkit's line wrapper. */
+const FITS_WITHOUT_WRAPPING = 0.97;
 
 type Operation = (context: RenderContext) => void | Promise<void>;
 
@@ -383,7 +385,13 @@ export class ReportDocument {
           if (cached !== undefined) return cached;
           if (heights.size >= MEASURE_CACHE_LIMIT) heights.clear();
           doc.font(bold ? 'Table-Bold' : monoFlags[index] ? 'Mono' : 'Table').fontSize(sizeFor(text, index, bold, monoFlags[index] === true));
-          const height = doc.heightOfString(text === '' ? ' ' : text, { width: (widths[index] ?? 0) - 2 * CELL_PADDING.x });
+          const width = (widths[index] ?? 0) - 2 * CELL_PADDING.x;
+          // Lines that clearly fit take one line height each (what heightOfString would find, without
+          // running pdfkit's line wrapper); anything close to the width is wrapped by pdfkit to be sure.
+          const lines = text === '' ? [' '] : text.split('\n');
+          const height = lines.every((line) => doc.widthOfString(line) <= width * FITS_WITHOUT_WRAPPING)
+            ? lines.length * doc.currentLineHeight(true)
+            : doc.heightOfString(text === '' ? ' ' : text, { width });
           heights.set(key, height);
           return height;
         }),
@@ -394,6 +402,12 @@ export class ReportDocument {
       const monoFlags = columns.map((column) => kind === 'body' && column.mono === true);
       const height = measure(texts, kind === 'header', monoFlags);
       const top = doc.y;
+      if (this.layoutOnly) {
+        // Counting pages needs only the row's height: drawing it is the final pass's work.
+        doc.x = MARGIN.left;
+        doc.y = top + height;
+        return;
+      }
       doc.save();
       if (kind === 'header') doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.headerFill).fill();
       else if (index % 2 === 1) doc.rect(MARGIN.left, top, this.contentWidth, height).fillColor(COLORS.zebra).fill();
