@@ -25,7 +25,7 @@ interface Pending {
  * transient parse garbage and label caches. Capping it makes V8 collect that garbage instead of
  * letting the heap (and the process's memory) grow by hundreds of megabytes on a big open.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
 
 /**
  * Starts the worker: the compiled JS next to this file, or — when running from TypeScript source

@@ -50,13 +50,20 @@ export interface OpenPoolOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A range thread's garbage is short-lived (parsed lines, entries): a small young generation keeps
+ * each thread's memory low at the cost of more, cheaper scavenges; nothing long-lived but its label
+ * numbering stays.
+ */
+const RANGE_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const entry = new URL('./open-range-worker.ts', import.meta.url).href;
     const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(bootstrap, { eval: true });
+    return new Worker(bootstrap, { eval: true, resourceLimits: RANGE_WORKER_LIMITS });
   }
-  return new Worker(new URL('./open-range-worker.js', import.meta.url));
+  return new Worker(new URL('./open-range-worker.js', import.meta.url), { resourceLimits: RANGE_WORKER_LIMITS });
 }
 
 function abortError(): Error {
@@ -82,7 +89,8 @@ export class OpenPool implements ParallelIndexer {
   private readonly onAbort = (): void => this.stop(abortError());
 
   constructor(private readonly options: OpenPoolOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    // The database thread inserts all along: it keeps a core, the range threads share the others.
+    this.threads = Math.max(1, options.threads ?? availableParallelism() - 1);
     this.rangeBytes = options.rangeBytes ?? 8 << 20;
     this.window = Math.max(1, options.window ?? this.threads + 1);
     this.batchSize = options.batchSize ?? 5000;

@@ -2,6 +2,11 @@
  * The open pipeline: read → detect → normalize → verify (the verifier's scan does the first and
  * last) → insert, streamed in batches inside transactions, with progress and cancel. Files already
  * indexed are re-indexed in place, never duplicated.
+ *
+ * Two routes, one result. When every file of the job is big, uncompressed and chained, range
+ * threads (context.parallel) verify, normalize and pack byte ranges while this thread only inserts
+ * the packed rows, in file order; scanArchive still runs every check, merge and verdict. Otherwise
+ * (gzip, selectools, small files…) scanArchive hands each parsed entry to onRecord on this thread.
  */
 import type { Database } from 'sql.js';
 import type { OpenOutcome, OpenProgress, OpenRequest } from '../../../shared/archive.js';
@@ -126,6 +131,7 @@ export async function openArchives(
 
   const onProgress = (progress: ScanProgress): void => {
     bytes = { read: progress.archiveBytesRead, total: progress.archiveBytesTotal };
+    findingsSeen = progress.findings;
     currentFile = progress.file;
     maybeProgress();
   };
