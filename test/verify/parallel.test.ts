@@ -2,7 +2,7 @@
  * Parallel verification (byte ranges on worker threads, merged in order) must report exactly what
  * sequential verification reports, for every tamper variant and wherever the range boundaries fall.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { writeArchive } from '../../main/core/fixtures/index.js';
 import type { TamperKind } from '../../main/core/fixtures/manifest.js';
 import { CHAINED_SPEC } from '../../main/core/formats/chain-spec.js';
 import { mergeSpans } from '../../main/core/verify/merge-spans.js';
-import { splitAtLines, verifyRange } from '../../main/core/verify/range-verify.js';
+import { splitAtLines, splitGuided, verifyRange } from '../../main/core/verify/range-verify.js';
 import { scanArchive } from '../../main/core/verify/scan.js';
 import { VerifyPool } from '../../main/worker/verify-pool.js';
 
@@ -44,6 +44,30 @@ describe('range verification', () => {
       expect(merged.headHash).toBe(scanned.files[0]?.chain.headHash);
       expect(summary(merged.findings), `${parts} ranges`).toEqual(summary(sequential));
     }
+  });
+});
+
+describe('guided ranges', () => {
+  it('cover the file at line starts, biggest first, and merge to the sequential result', async () => {
+    const dir = join(root, 'guided');
+    await writeArchive(dir, { format: 'chained', seed: 11, entries: 1500, rotation: 'single', tamper: 'swap-lines' });
+    const path = join(dir, 'audit.jsonl');
+    const size = (await stat(path)).size;
+    const bytes = await readFile(path);
+    const ranges = splitGuided(path, size, 2, 16 * 1024);
+    expect(ranges.length).toBeGreaterThan(6);
+    expect(ranges[0]?.start).toBe(0);
+    expect(ranges.at(-1)?.end).toBe(size);
+    ranges.forEach((r, i) => {
+      if (i > 0) expect([r.start, bytes[r.start - 1]]).toEqual([ranges[i - 1]?.end, 0x0a]);
+      if (i > 0 && i < ranges.length - 1) expect(r.end - r.start).toBeLessThanOrEqual((ranges[i - 1]!.end - ranges[i - 1]!.start) + 2048);
+    });
+    const merged = mergeSpans(path, CHAINED_SPEC, ranges.map((r) => verifyRange({ path, start: r.start, end: r.end, format: 'chained', formatReason: 'test' })));
+    const sequential = await scanArchive([path]);
+    expect(summary(merged.findings)).toEqual(summary(sequential.findings));
+    expect(merged.headHash).toBe(sequential.files[0]?.chain.headHash);
+    // A file too small for guided ranges still gets one per thread.
+    expect(splitGuided(path, size, 2, size).length).toBe(2);
   });
 });
 

@@ -47,7 +47,7 @@ export { checkAnchors, hasAnchor } from './anchors.js';
 export type { AnchorExpectation } from './anchors.js';
 export { checkSeries, dateOfName } from './series.js';
 export { mergeSpans } from './merge-spans.js';
-export { verifyRange, splitAtLines } from './range-verify.js';
+export { verifyRange, splitAtLines, splitGuided } from './range-verify.js';
 export type { RangeRequest } from './range-verify.js';
 export { LineSplitter } from '../reader/line-splitter.js';
 export type { RawLine } from '../reader/line-splitter.js';

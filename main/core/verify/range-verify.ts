@@ -59,12 +59,36 @@ export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: numb
 
 /** Splits [0, size) into up to `parts` ranges that start right after a newline. */
 export function splitAtLines(path: string, size: number, parts: number): Array<{ start: number; end: number }> {
+  const targets: number[] = [];
+  for (let i = 1; i < parts; i++) targets.push(Math.floor((size * i) / parts));
+  return splitNear(path, size, targets);
+}
+
+/**
+ * Splits [0, size) for `threads` threads taking ranges from a queue ("guided" sizes): each range is
+ * 1/(2·threads) of what is left, but at least `minBytes`, so the big ranges go first and the last
+ * ones are small — the threads finish together even when one of them was slowed down.
+ */
+export function splitGuided(path: string, size: number, threads: number, minBytes: number): Array<{ start: number; end: number }> {
+  const targets: number[] = [];
+  let at = 0;
+  for (;;) {
+    at += Math.max(minBytes, Math.ceil((size - at) / (2 * Math.max(1, threads))));
+    if (at >= size - minBytes / 2) break;
+    targets.push(at);
+  }
+  // A file too small for that still gets one range per thread.
+  return targets.length + 1 < threads ? splitAtLines(path, size, threads) : splitNear(path, size, targets);
+}
+
+/** Ranges of [0, size) cut at the first line start at or after each target offset (ascending). */
+function splitNear(path: string, size: number, targets: readonly number[]): Array<{ start: number; end: number }> {
   const bounds = [0];
   const probe = Buffer.allocUnsafe(64 * 1024);
   const fd = openSync(path, 'r');
   try {
-    for (let i = 1; i < parts; i++) {
-      let position = Math.max(Math.floor((size * i) / parts), bounds[bounds.length - 1] as number);
+    for (const target of targets) {
+      let position = Math.max(target, bounds[bounds.length - 1] as number);
       let boundary = -1;
       while (position < size) {
         const n = readSync(fd, probe, 0, probe.length, position);

@@ -16,7 +16,7 @@ import { checkAnchors, hasAnchor, type AnchorExpectation, type ArchiveEnd } from
 import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
 import { mergeSpans } from './merge-spans.js';
 import type { RangeRequest } from './range-verify.js';
-import { splitAtLines } from './range-verify.js';
+import { splitGuided } from './range-verify.js';
 import { checkSeries, type SeriesMember } from './series.js';
 import { computeVerdict } from './verdict.js';
 
@@ -74,8 +74,8 @@ export interface ScanResult extends VerifyReport {
 }
 
 const HASH_READ_BYTES = 4 << 20;
-const RANGES_PER_THREAD = 6;
-const MIN_RANGE_BYTES = 16 << 20;
+/** The smallest range worth a trip to a worker (bigger files use at most ~32 ranges per thread). */
+const MIN_RANGE_BYTES = 1 << 20;
 
 const INTEGRITY_CHAIN_KINDS: ReadonlySet<FindingKind> = new Set(['hash-mismatch', 'link-break', 'parse-error', 'continuity-break', 'unreadable']);
 
@@ -222,10 +222,9 @@ async function scanFileInParallel(
   parallel: ParallelVerifier,
   context: FileContext,
 ): Promise<{ span: VerifiedSpan; sha256: string | null }> {
-  // Several ranges per thread: the pool hands them out as threads come free, so the threads finish
-  // together even when one of them shares its core with other work (hashing the file, other programs).
-  const parts = Math.max(parallel.concurrency, Math.min(parallel.concurrency * RANGES_PER_THREAD, Math.floor(file.size / MIN_RANGE_BYTES)));
-  const ranges = splitAtLines(file.path, file.size, parts);
+  // Several ranges per thread, biggest first: the pool hands them out as threads come free, so the
+  // threads finish together even when one of them shares its core with other work (hashing the file, other programs).
+  const ranges = splitGuided(file.path, file.size, parallel.concurrency, Math.max(MIN_RANGE_BYTES, Math.ceil(file.size / (64 * parallel.concurrency))));
   const done = ranges.map(() => 0);
   const report = (): void => context.progress(done.reduce((a, b) => a + b, 0));
   const digest = hashFile(file.path);
