@@ -4,13 +4,23 @@
  * `loadForAnalysis`, reloaded lazily when the set of open files or their sizes changed since the
  * last load — so an open, add, close, saved index or live-tail append is picked up by the next
  * analysis request, and a session that nobody analyses costs nothing.
+ *
+ * The loaded snapshot is the backend's only in-memory analysis data: report exports take it from
+ * `loaded()` (waiting for a load under way rather than starting their own), so an export reads no
+ * archive again. Files opened with a generic mapping are read with that mapping, as the index was.
  */
 import type { AnalysisChannels } from '../../shared/analyses.js';
 import type { RequestOf, ResponseOf } from '../../shared/contract.js';
-import type { SessionSummary } from '../../shared/archive.js';
-import { loadForAnalysis } from '../core/analyses/load-archive.js';
+import type { ArchiveFile, SessionSummary } from '../../shared/archive.js';
+import type { FormatId, GenericMapping } from '../../shared/formats.js';
+import type { VerifyReport } from '../../shared/verification.js';
+import type { AnalysisData } from '../core/analyses/analysis-data.js';
+import { mergeAnalysisData } from '../core/analyses/analysis-data.js';
+import { loadForAnalysis, type LoadOptions } from '../core/analyses/load-archive.js';
 import { AnalysisSession } from '../core/analyses/session.js';
+import { loadMapping } from '../core/formats/mapping.js';
 import { JournalTamperedError } from '../core/journal/journal.js';
+import { combineVerdicts } from '../core/store/queries.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 
@@ -22,16 +32,49 @@ export interface AnalysisServiceOptions {
   now?: () => number;
 }
 
-export interface AnalysisService {
-  implementations: { [C in AnalysisChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+/** The analysis data of the open files, as one load read them. */
+export interface LoadedAnalysis {
+  data: AnalysisData;
+  verification: VerifyReport;
+  /** The open files it was read from, in the session's order. */
+  paths: string[];
+  /** Their size on disk, summed: what a load reads. */
+  bytes: number;
 }
 
-/** What identifies the analysed content: each open file's path, size and entry count. */
-function fingerprintOf(summary: SessionSummary): string {
+export interface LoadedOptions {
+  /** Stops waiting (the load itself goes on: the analysis views need it too). */
+  signal?: AbortSignal;
+  /** Archive bytes read so far of `total`; called with done === total when the data was already loaded. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalysisService {
+  implementations: { [C in AnalysisChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+  /**
+   * The loaded snapshot of the open files: the one the analysis views use, loaded first if the open
+   * set changed, or the load already under way. Never a second read or copy of the archives.
+   */
+  loaded(options?: LoadedOptions): Promise<LoadedAnalysis>;
+  /** Files just opened, and the mapping file they were opened with (none: detected formats). */
+  noteOpened(paths: readonly string[], mappingPath: string | undefined): void;
+  /** The mapping each open file is read with, by path (only files opened with one). */
+  mappingOf(path: string): { path: string; mapping: Promise<GenericMapping> } | undefined;
+}
+
+/** What identifies the analysed content: each open file's path, size, entry count and mapping. */
+function fingerprintOf(summary: SessionSummary, mappingPathOf: (path: string) => string | undefined): string {
   return summary.files
-    .map((file) => `${file.path}\u0000${file.size}\u0000${file.entries}\u0000${file.mtimeMs}`)
+    .map((file) => `${file.path}\u0000${file.size}\u0000${file.entries}\u0000${file.mtimeMs}\u0000${mappingPathOf(file.path) ?? ''}`)
     .sort()
     .join('\u0001');
+}
+
+/** A format chosen at open (rather than detected) is kept when every file of the group has it. */
+function sharedFormat(files: readonly ArchiveFile[]): FormatId | undefined {
+  const formats = new Set(files.map((file) => file.format));
+  const [only] = formats;
+  return formats.size === 1 && only ? only : undefined;
 }
 
 /** Rows fetched around a guessed position when finding the entry at a file and line. */
@@ -40,32 +83,95 @@ const LOCATE_WINDOW = 256;
 export function createAnalysisService(options: AnalysisServiceOptions): AnalysisService {
   const { client } = options;
   const session = new AnalysisSession({ dir: options.dataDir, ...(options.now ? { now: options.now } : {}) });
-  let loadedFingerprint: string | null = null;
-  let loading: { fingerprint: string; done: Promise<void> } | null = null;
+  /** Mapping files by the archive file opened with them; parsed once, when the file was opened. */
+  const mappings = new Map<string, { path: string; mapping: Promise<GenericMapping> }>();
+  let snapshot: { fingerprint: string; loaded: LoadedAnalysis } | null = null;
+  /** The load under way: its progress so far and who follows it. */
+  let loading: { fingerprint: string; done: Promise<LoadedAnalysis>; read: number; total: number; listeners: Set<(done: number, total: number) => void> } | null = null;
 
-  /** Makes the session's data match the open files, reading them again only when they changed. */
-  const current = async (): Promise<AnalysisSession> => {
-    const summary = await client.call('summary', {});
-    const fingerprint = fingerprintOf(summary);
-    if (fingerprint === loadedFingerprint) return session;
-    if (loading?.fingerprint !== fingerprint) {
-      const paths = summary.files.map((file) => file.path);
-      // A format chosen at open (rather than detected) is kept when every open file has it.
-      const formats = new Set(summary.files.map((file) => file.format));
-      const [only] = formats;
-      const done = loadForAnalysis(paths, formats.size === 1 && only ? { format: only } : {}).then((loaded) => {
-        // A later load may have started while this one ran: only the newest wins.
-        if (loading?.fingerprint !== fingerprint) return;
-        session.setArchives(loaded.data, loaded.verification);
-        loadedFingerprint = fingerprint;
-        loading = null;
-      });
-      loading = { fingerprint, done };
-      done.catch(() => {
-        if (loading?.fingerprint === fingerprint) loading = null;
-      });
+  /** Reads the open files: one pass per mapping (files without one detected as at open), merged. */
+  const load = async (summary: SessionSummary, onRead: (done: number) => void): Promise<LoadedAnalysis> => {
+    const groups = new Map<string, ArchiveFile[]>();
+    for (const file of summary.files) {
+      const key = mappings.get(file.path)?.path ?? '';
+      groups.set(key, [...(groups.get(key) ?? []), file]);
     }
-    await loading!.done;
+    if (groups.size === 0) groups.set('', []);
+    let data: AnalysisData | null = null;
+    const verifications: VerifyReport[] = [];
+    let readBefore = 0;
+    for (const [mappingPath, files] of groups) {
+      const format = sharedFormat(files);
+      const mapping = mappingPath === '' ? undefined : await mappings.get(files[0]!.path)!.mapping;
+      const loadOptions: LoadOptions = {
+        ...(format ? { format } : {}),
+        ...(mapping ? { mapping } : {}),
+        onProgress: (progress) => onRead(readBefore + progress.archiveBytesRead),
+      };
+      const loaded = await loadForAnalysis(files.map((file) => file.path), loadOptions);
+      data = data === null ? loaded.data : mergeAnalysisData(data, loaded.data);
+      verifications.push(loaded.verification);
+      readBefore += files.reduce((sum, file) => sum + file.size, 0);
+    }
+    const [only] = verifications;
+    const verification: VerifyReport =
+      verifications.length === 1 && only
+        ? only
+        : { files: verifications.flatMap((v) => v.files), findings: verifications.flatMap((v) => v.findings), verdict: combineVerdicts(verifications.map((v) => v.verdict)) };
+    return { data: data!, verification, paths: summary.files.map((file) => file.path), bytes: readBefore };
+  };
+
+  /** The snapshot matching the open files, reading them again only when they changed. */
+  const loaded = async (waitOptions: LoadedOptions = {}): Promise<LoadedAnalysis> => {
+    const { signal, onProgress } = waitOptions;
+    signal?.throwIfAborted();
+    const summary = await client.call('summary', {});
+    const fingerprint = fingerprintOf(summary, (path) => mappings.get(path)?.path);
+    if (snapshot?.fingerprint === fingerprint) {
+      onProgress?.(snapshot.loaded.bytes, snapshot.loaded.bytes);
+      return snapshot.loaded;
+    }
+    if (loading?.fingerprint !== fingerprint) {
+      const total = summary.files.reduce((sum, file) => sum + file.size, 0);
+      const listeners = new Set<(done: number, total: number) => void>();
+      const state = { fingerprint, read: 0, total, listeners, done: null as unknown as Promise<LoadedAnalysis> };
+      state.done = load(summary, (read) => {
+        state.read = read;
+        for (const listener of listeners) listener(read, total);
+      }).then((result) => {
+        // A later load may have started while this one ran: only the newest becomes the snapshot.
+        if (loading === state) {
+          session.setArchives(result.data, result.verification);
+          snapshot = { fingerprint, loaded: result };
+          loading = null;
+        }
+        return result;
+      });
+      state.done.catch(() => {
+        if (loading === state) loading = null;
+      });
+      loading = state;
+    }
+    const waiting = loading;
+    if (onProgress) {
+      waiting.listeners.add(onProgress);
+      onProgress(waiting.read, waiting.total);
+    }
+    try {
+      if (!signal) return await waiting.done;
+      return await new Promise<LoadedAnalysis>((resolveWait, rejectWait) => {
+        const stop = () => rejectWait(signal.reason);
+        signal.addEventListener('abort', stop, { once: true });
+        waiting.done.then(resolveWait, rejectWait).finally(() => signal.removeEventListener('abort', stop));
+      });
+    } finally {
+      if (onProgress) waiting.listeners.delete(onProgress);
+    }
+  };
+
+  /** Makes the session's data match the open files. */
+  const current = async (): Promise<AnalysisSession> => {
+    await loaded();
     return session;
   };
 
@@ -104,6 +210,17 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
   };
 
   return {
+    loaded,
+    noteOpened(paths, mappingPath) {
+      if (mappingPath === undefined) {
+        for (const path of paths) mappings.delete(path);
+        return;
+      }
+      const mapping = { path: mappingPath, mapping: loadMapping(mappingPath) };
+      mapping.mapping.catch(() => undefined);
+      for (const path of paths) mappings.set(path, mapping);
+    },
+    mappingOf: (path) => mappings.get(path),
     implementations: {
       'analyses.accessReport': async (request) => (await current()).accessReport(request),
       'analyses.alerts': async ({ filter, asOfMs }) => (await current()).alerts(filter, asOfMs),

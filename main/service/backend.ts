@@ -91,14 +91,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     } finally {
       jobs.delete(jobId);
     }
+    // The analyses read each file as it was indexed: with the mapping it was opened with, if any.
+    analysisService.noteOpened(outcome.opened.map((file) => file.path), request.mappingPath);
     if (outcome.opened.length > 0) await recent.remember(request.paths).catch(() => undefined);
     emit('open.done', outcome);
     await announceSession();
   };
 
   const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
-  const reportService = createReportService({ client, dataDir: options.dataDir, emit });
   const analysisService = createAnalysisService({ client, dataDir: options.dataDir });
+  const reportService = createReportService({ client, dataDir: options.dataDir, emit, analyses: analysisService });
 
   const openPathsInSession = async (): Promise<Set<string>> => new Set((await client.call('summary', {})).files.map((file) => file.path));
 

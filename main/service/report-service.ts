@@ -1,15 +1,20 @@
 /**
  * The signing, seal, PDF and FHIR channels of the backend. They work on the archive files open in
- * the session (re-read from disk, read-only) and write only where the user chose, never over an
- * open evidence file. Passwords arrive with the request, are used once and never stored or logged.
+ * the session and write only where the user chose, never over an open evidence file. Passwords
+ * arrive with the request, are used once and never stored or logged.
+ *
+ * Analysis PDFs take the analysis service's loaded snapshot (the data the views show), so an export
+ * reads no archive again. The integrity certificate and seals verify the files afresh (that is what
+ * they certify), and FHIR streams full entries from disk (the analysis data keeps only the compact
+ * facts of each call); both read generic files with the mapping they were opened with.
  */
 import { join, resolve } from 'node:path';
 import type { EventName, Events, RequestOf, ResponseOf } from '../../shared/contract.js';
+import type { GenericMapping } from '../../shared/formats.js';
 import type { CsvCell, PdfSigningRequest } from '../../shared/report.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
 import { reviewBreakGlass } from '../core/analyses/btg.js';
-import { loadForAnalysis } from '../core/analyses/load-archive.js';
 import { retentionPolicyStore } from '../core/analyses/retention-policy.js';
 import { reviewRetention } from '../core/analyses/retention.js';
 import { rulesConfigStore } from '../core/analyses/rules-config.js';
@@ -36,6 +41,7 @@ import { createSelfSignedIdentity } from '../core/signing/self-signed.js';
 import { scanArchive } from '../core/verify/scan.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
+import type { AnalysisService } from './analysis-service.js';
 import { ExportTracker, FHIR_SPANS, PDF_SPANS, type PhaseSpans } from './export-progress.js';
 
 /** An unfinished CSV upload is dropped after this long without a part. */
@@ -64,6 +70,8 @@ export interface ReportServiceOptions {
   dataDir: string;
   /** Pushes `export.progress` to the renderer; exports without it (or without an exportId) run silently. */
   emit?: <E extends EventName>(event: E, payload: Events[E]) => void;
+  /** The loaded analysis data of the open files, and the mapping each was opened with. */
+  analyses: Pick<AnalysisService, 'loaded' | 'mappingOf'>;
 }
 
 export function createReportService(options: ReportServiceOptions): ReportService {
@@ -99,6 +107,22 @@ export function createReportService(options: ReportServiceOptions): ReportServic
     const files = (await client.call('summary', {})).files.map((file) => file.path);
     if (files.length === 0) throw new WorkerError({ code: 'not-found', message: 'No archive is open.', hint: 'Open an archive first.' });
     return files;
+  };
+
+  /**
+   * How the open files are read when they are read again: with the mapping they were opened with.
+   * One read takes one mapping, so files opened with different mappings cannot be read together.
+   */
+  const readOptionsFor = async (paths: readonly string[]): Promise<{ mapping?: GenericMapping }> => {
+    const used = new Map(paths.map((path) => [options.analyses.mappingOf(path)?.path ?? '', path] as const));
+    const [only] = used;
+    if (used.size === 1 && only && only[0] === '') return {};
+    if (used.size === 1 && only) return { mapping: await options.analyses.mappingOf(only[1])!.mapping };
+    throw new WorkerError({
+      code: 'invalid-request',
+      message: `The open files were opened with different mappings (${[...used.keys()].map((path) => path || 'none').join(', ')}); they cannot be read as one.`,
+      hint: 'Open the files of one mapping on their own, then export again.',
+    });
   };
 
   /** Outputs go anywhere the user chooses except over an open evidence file. */
@@ -140,7 +164,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         const identity = identityFrom(p12Path, password);
         const target = await outputPath(path);
         const paths = await sessionPaths();
-        const report = await scanArchive(paths);
+        const report = await scanArchive(paths, await readOptionsFor(paths));
         const critical = report.findings.filter((finding) => finding.severity === 'critical');
         if (critical.length > 0) {
           throw new WorkerError({
@@ -155,7 +179,8 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       },
 
       'seal.check': async ({ sealPath, trustedSigners }) => {
-        const result = await scanArchive(await sessionPaths());
+        const paths = await sessionPaths();
+        const result = await scanArchive(paths, await readOptionsFor(paths));
         const sealed = await applySeal({ files: result.files, findings: result.findings, verdict: result.verdict, anchored: result.anchored }, resolve(sealPath), trustedSigners ? { trustedSigners } : {});
         return { seal: sealed.seal, findings: sealed.findings, verdict: sealed.verdict };
       },
@@ -169,8 +194,9 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         }
         const target = await outputPath(request.path);
         const paths = await sessionPaths();
+        const readOptions = await readOptionsFor(paths);
         return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
-          const result = await scanArchive(paths, { signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
+          const result = await scanArchive(paths, { ...readOptions, signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
           let report = { files: result.files, findings: result.findings, verdict: result.verdict };
           let seal = null;
           if (request.sealPath) {
@@ -199,11 +225,12 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         const generatedAt = new Date();
         const signing = signingFrom(request.signing, generatedAt);
         const target = await outputPath(request.path);
-        const paths = await sessionPaths();
+        await sessionPaths();
         const needsPatient = request.kind === 'patient-access' || request.kind === 'disclosures';
         if (needsPatient && (request.patients ?? []).length === 0) throw new WorkerError({ code: 'invalid-request', message: 'Name the patient the report is about.' });
         return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
-          const loaded = await loadForAnalysis(paths, { signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
+          // The views' snapshot: reused when loaded, else the load under way (or started) is awaited.
+          const loaded = await options.analyses.loaded({ signal, onProgress: (done, total) => tracker?.report('collecting', done, total) });
           const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
           const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
           const asOfMs = request.asOfMs ?? generatedAt.getTime();
@@ -213,7 +240,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
             organization: request.organization ?? settings.organization,
             generatedBy: request.generatedBy ?? settings.author,
             generatedAt,
-            scope: paths,
+            scope: loaded.paths,
             verification: loaded.verification,
           };
           let build: (layout: PageLayout) => ReportDocument;
@@ -263,8 +290,10 @@ export function createReportService(options: ReportServiceOptions): ReportServic
           ...(request.toMs !== undefined ? { toMs: request.toMs } : {}),
         };
         const paths = await sessionPaths();
+        const readOptions = await readOptionsFor(paths);
         return tracked(request.exportId, FHIR_SPANS, async (tracker, signal) => {
           const result = await exportFhir(paths, target, {
+            ...readOptions,
             shape: request.bundle ? 'bundle' : 'ndjson',
             filter,
             signal,
