@@ -174,7 +174,16 @@ export interface ExportProgress {
   total: number | null;
   /** The whole export's share done, 0 to 1, never going back; 1 when the file is written. */
   fraction: number;
+  /**
+   * In the collecting phase, where the data comes from: `reading` — this export reads the archive
+   * itself (integrity certificate, FHIR); `shared-load` — it waits for the analysis data of the open
+   * files being read once for the views and exports alike (done/total are that read's bytes);
+   * `reused` — that data was already loaded and nothing is read (done equals total).
+   */
+  source?: CollectingSource;
 }
+
+export type CollectingSource = 'reading' | 'shared-load' | 'reused';
 
 /** Export ids: short, safe to log and to use as a map key. */
 export const EXPORT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/u;

@@ -45,8 +45,8 @@ export interface LoadedAnalysis {
 export interface LoadedOptions {
   /** Stops waiting (the load itself goes on: the analysis views need it too). */
   signal?: AbortSignal;
-  /** Archive bytes read so far of `total`; called with done === total when the data was already loaded. */
-  onProgress?: (done: number, total: number) => void;
+  /** Archive bytes read so far of `total` by the load under way, or (`reused`) done === total when the data was already loaded. */
+  onProgress?: (done: number, total: number, source: 'shared-load' | 'reused') => void;
 }
 
 export interface AnalysisService {
@@ -128,7 +128,7 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
     const summary = await client.call('summary', {});
     const fingerprint = fingerprintOf(summary, (path) => mappings.get(path)?.path);
     if (snapshot?.fingerprint === fingerprint) {
-      onProgress?.(snapshot.loaded.bytes, snapshot.loaded.bytes);
+      onProgress?.(snapshot.loaded.bytes, snapshot.loaded.bytes, 'reused');
       return snapshot.loaded;
     }
     if (loading?.fingerprint !== fingerprint) {
@@ -153,9 +153,10 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
       loading = state;
     }
     const waiting = loading;
-    if (onProgress) {
-      waiting.listeners.add(onProgress);
-      onProgress(waiting.read, waiting.total);
+    const follow = onProgress ? (done: number, total: number) => onProgress(done, total, 'shared-load') : null;
+    if (follow) {
+      waiting.listeners.add(follow);
+      follow(waiting.read, waiting.total);
     }
     try {
       if (!signal) return await waiting.done;
@@ -165,7 +166,7 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
         waiting.done.then(resolveWait, rejectWait).finally(() => signal.removeEventListener('abort', stop));
       });
     } finally {
-      if (onProgress) waiting.listeners.delete(onProgress);
+      if (follow) waiting.listeners.delete(follow);
     }
   };
 

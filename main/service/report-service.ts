@@ -11,7 +11,7 @@
 import { join, resolve } from 'node:path';
 import type { EventName, Events, RequestOf, ResponseOf } from '../../shared/contract.js';
 import type { GenericMapping } from '../../shared/formats.js';
-import type { CsvCell, PdfSigningRequest } from '../../shared/report.js';
+import type { CollectingSource, CsvCell, PdfSigningRequest } from '../../shared/report.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
 import { reviewBreakGlass } from '../core/analyses/btg.js';
@@ -83,16 +83,28 @@ export function createReportService(options: ReportServiceOptions): ReportServic
    * Runs one PDF or FHIR export with progress events and cancel when the request names it. A
    * cancelled export fails as `cancelled`; the writers leave no file behind.
    */
-  const tracked = async <T>(exportId: string | undefined, spans: PhaseSpans, work: (tracker: ExportTracker | null, signal: AbortSignal) => Promise<T>): Promise<T> => {
+  const tracked = async <T>(
+    exportId: string | undefined,
+    spans: PhaseSpans,
+    work: (tracker: ExportTracker | null, signal: AbortSignal, collecting: (done: number, total: number, source: CollectingSource) => void) => Promise<T>,
+  ): Promise<T> => {
     const controller = new AbortController();
     if (exportId !== undefined) {
       if (running.has(exportId)) throw new WorkerError({ code: 'invalid-request', message: `An export named ${exportId} is already running.` });
       running.set(exportId, controller);
     }
     const emit = options.emit;
-    const tracker = exportId !== undefined && emit ? new ExportTracker(exportId, spans, (progress) => emit('export.progress', progress)) : null;
+    let source: CollectingSource = 'reading';
+    const tracker =
+      exportId !== undefined && emit
+        ? new ExportTracker(exportId, spans, (progress) => emit('export.progress', progress.phase === 'collecting' ? { ...progress, source } : progress))
+        : null;
+    const collecting = (done: number, total: number, from: CollectingSource): void => {
+      source = from;
+      tracker?.report('collecting', done, total);
+    };
     try {
-      const result = await work(tracker, controller.signal);
+      const result = await work(tracker, controller.signal, collecting);
       tracker?.finish();
       return result;
     } catch (error) {
@@ -195,8 +207,8 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         const target = await outputPath(request.path);
         const paths = await sessionPaths();
         const readOptions = await readOptionsFor(paths);
-        return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
-          const result = await scanArchive(paths, { ...readOptions, signal, onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal) });
+        return tracked(request.exportId, PDF_SPANS, async (tracker, signal, collecting) => {
+          const result = await scanArchive(paths, { ...readOptions, signal, onProgress: (progress) => collecting(progress.archiveBytesRead, progress.archiveBytesTotal, 'reading') });
           let report = { files: result.files, findings: result.findings, verdict: result.verdict };
           let seal = null;
           if (request.sealPath) {
@@ -228,9 +240,9 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         await sessionPaths();
         const needsPatient = request.kind === 'patient-access' || request.kind === 'disclosures';
         if (needsPatient && (request.patients ?? []).length === 0) throw new WorkerError({ code: 'invalid-request', message: 'Name the patient the report is about.' });
-        return tracked(request.exportId, PDF_SPANS, async (tracker, signal) => {
+        return tracked(request.exportId, PDF_SPANS, async (tracker, signal, collecting) => {
           // The views' snapshot: reused when loaded, else the load under way (or started) is awaited.
-          const loaded = await options.analyses.loaded({ signal, onProgress: (done, total) => tracker?.report('collecting', done, total) });
+          const loaded = await options.analyses.loaded({ signal, onProgress: collecting });
           const rules = rulesConfigStore(join(options.dataDir, 'alert-rules.json')).current;
           const journal = EvidenceJournal.open(join(options.dataDir, 'journal', 'evidence-journal.jsonl'));
           const asOfMs = request.asOfMs ?? generatedAt.getTime();
@@ -291,13 +303,13 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         };
         const paths = await sessionPaths();
         const readOptions = await readOptionsFor(paths);
-        return tracked(request.exportId, FHIR_SPANS, async (tracker, signal) => {
+        return tracked(request.exportId, FHIR_SPANS, async (_tracker, signal, collecting) => {
           const result = await exportFhir(paths, target, {
             ...readOptions,
             shape: request.bundle ? 'bundle' : 'ndjson',
             filter,
             signal,
-            onProgress: (progress) => tracker?.report('collecting', progress.archiveBytesRead, progress.archiveBytesTotal),
+            onProgress: (progress) => collecting(progress.archiveBytesRead, progress.archiveBytesTotal, 'reading'),
           });
           return { path: result.path, exported: result.exported, undated: result.undated };
         });
