@@ -55,7 +55,7 @@ export interface OpenPoolOptions {
  * each thread's memory low at the cost of more, cheaper scavenges; nothing long-lived but its label
  * numbering stays.
  */
-const RANGE_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+const RANGE_WORKER_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 256 };
 
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
@@ -81,8 +81,9 @@ export class OpenPool implements ParallelIndexer {
   private readonly window: number;
   private readonly batchSize: number;
   private readonly workers: Worker[] = [];
-  private readonly idle: number[] = [];
-  private readonly running = new Map<number, RangeTask>();
+  /** Ranges posted to each thread, oldest first: a thread holds its next range while working on one. */
+  private readonly assigned: RangeTask[][] = [];
+  private readonly dead = new Set<number>();
   private current: FileRanges | null = null;
   private nextId = 1;
   private closed = false;
@@ -92,7 +93,7 @@ export class OpenPool implements ParallelIndexer {
     // The database thread inserts all along: it keeps a core, the range threads share the others.
     this.threads = Math.max(1, options.threads ?? availableParallelism() - 1);
     this.rangeBytes = options.rangeBytes ?? 8 << 20;
-    this.window = Math.max(1, options.window ?? this.threads + 1);
+    this.window = Math.max(1, options.window ?? this.threads * 2 + 1);
     this.batchSize = options.batchSize ?? 5000;
     this.minFileBytes = options.minFileBytes ?? 8 << 20;
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -134,7 +135,7 @@ export class OpenPool implements ParallelIndexer {
     const file = this.current;
     // Rejecting an already settled range does nothing.
     if (file) for (const task of file.tasks.slice(file.cursor)) task.reject(reason);
-    this.running.clear();
+    for (const tasks of this.assigned) tasks.length = 0;
     for (const worker of this.workers) void worker.terminate();
   }
 
@@ -144,30 +145,42 @@ export class OpenPool implements ParallelIndexer {
     for (;;) {
       const task = file.tasks.find((t, index) => t.state === 'queued' && index < file.cursor + this.window);
       if (!task) return;
-      const worker = this.idle.pop() ?? (this.workers.length < this.threads ? this.spawn() : null);
+      const worker = this.pickWorker();
       if (worker === null) return;
       task.state = 'running';
-      this.running.set(worker, task);
+      this.assigned[worker]!.push(task);
       this.workers[worker]!.postMessage({ id: task.id, request: task.request, batchSize: this.batchSize } satisfies OpenRangeRequest);
     }
+  }
+
+  /** A thread with fewer than two ranges posted (the least loaded), or a new one; null when all are full. */
+  private pickWorker(): number | null {
+    let best: number | null = null;
+    for (let index = 0; index < this.workers.length; index++) {
+      const load = this.assigned[index]!.length;
+      if (!this.dead.has(index) && load < 2 && (best === null || load < this.assigned[best]!.length)) best = index;
+    }
+    if ((best === null || this.assigned[best]!.length > 0) && this.workers.length < this.threads) return this.spawn();
+    return best;
   }
 
   private spawn(): number {
     const index = this.workers.length;
     const worker = startWorker();
     this.workers.push(worker);
+    this.assigned.push([]);
     worker.on('message', (message: OpenRangeMessage) => this.receive(index, message));
     worker.on('error', (error) => {
-      const task = this.running.get(index);
-      this.running.delete(index);
-      if (task) this.fail(task.file, error);
+      this.dead.add(index);
+      for (const task of this.assigned[index]!.splice(0)) this.fail(task.file, error);
     });
     return index;
   }
 
   private receive(worker: number, message: OpenRangeMessage): void {
-    const task = this.running.get(worker);
-    if (!task || task.id !== message.id || this.closed) return;
+    const tasks = this.assigned[worker]!;
+    const task = tasks.find((t) => t.id === message.id);
+    if (!task || this.closed) return;
     const file = task.file;
     switch (message.kind) {
       case 'progress':
@@ -179,13 +192,11 @@ export class OpenPool implements ParallelIndexer {
         else task.waiting.push({ batch: message.batch, producer: worker });
         return;
       case 'error':
-        this.running.delete(worker);
-        this.idle.push(worker);
+        tasks.splice(tasks.indexOf(task), 1);
         this.fail(file, new Error(message.message));
         return;
       case 'done':
-        this.running.delete(worker);
-        this.idle.push(worker);
+        tasks.splice(tasks.indexOf(task), 1);
         task.state = 'done';
         task.result = message.result;
         this.advance(file);

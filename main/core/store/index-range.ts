@@ -6,7 +6,7 @@
  * the range (the receiver shifts them, as mergeSpans shifts findings). Synchronous reads on purpose:
  * this runs on a worker thread.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Finding } from '../../../shared/findings.js';
 import { createNormalizer } from '../formats/normalize/index.js';
@@ -48,7 +48,7 @@ export function indexRange(request: RangeRequest, packer: RowBatchPacker, hooks:
     // The digest goes to the packer as bytes; the entry's hex copy is not needed here.
     const { entry, timestampError } = normalize(outcome.value, location, '');
     if (entry.timeMs === null) findings.push(badTimestampFinding(entry, timestampError));
-    packer.add(0, entry, createHash('sha256').update(line.bytes).digest());
+    packer.add(0, entry, hash('sha256', line.bytes, 'buffer'));
     if (packer.full) hooks.onBatch(packer.take());
   };
 
