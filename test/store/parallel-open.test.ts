@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { Database } from 'sql.js';
+import type { OpenProgress } from '../../shared/archive.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeArchive, type ArchiveOptions } from '../../main/core/fixtures/index.js';
 import type { TamperKind } from '../../main/core/fixtures/manifest.js';
@@ -109,6 +110,25 @@ describe('opening on range threads', () => {
     });
     expect(index.files.length).toBe(3);
     expect(index.findings.some((finding) => finding[3] === 'bad-timestamp')).toBe(true);
+  });
+
+  it('reports progress by rows indexed, not by bytes the range threads have read ahead', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    await writeArchive(dir, { format: 'chained', seed: 15, entries: 1500, rotation: 'single' });
+    const progress: OpenProgress[] = [];
+    const db = await createDatabase();
+    await openArchives(db, { jobId: 'job', paths: [dir], mode: 'add' }, { signal: new AbortController().signal, progressIntervalMs: 0, progress: (p) => progress.push(p), parallel: smallPool });
+    const midway = progress.filter((p) => !p.done);
+    expect(midway.length).toBeGreaterThan(3);
+    expect(midway.map((p) => p.bytesRead)).toEqual([...midway.map((p) => p.bytesRead)].sort((a, b) => a - b));
+    expect(midway.map((p) => p.entries)).toEqual([...midway.map((p) => p.entries)].sort((a, b) => a - b));
+    // Halfway through the rows, about halfway through the bytes (entries are about the same size).
+    const half = midway.find((p) => p.entries >= 750)!;
+    expect(half.bytesRead / half.bytesTotal).toBeGreaterThan(0.4);
+    expect(half.bytesRead / half.bytesTotal).toBeLessThan(0.7);
+    expect(progress.at(-1)).toMatchObject({ done: true, entries: 1500 });
+    expect(progress.at(-1)!.bytesRead).toBe(progress.at(-1)!.bytesTotal);
   });
 
   it('keeps nothing of an open cancelled while ranges are in flight', async () => {

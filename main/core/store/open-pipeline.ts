@@ -18,6 +18,7 @@ import type { ArchiveFile } from '../reader/archive-files.js';
 import { readLines } from '../reader/read-lines.js';
 import { chainSpecFor, collectArchiveFiles, FileVerifier, scanArchive, type ScannedRecord, type ScanProgress, type ScanResult } from '../verify/index.js';
 import type { ParallelIndexer } from './parallel-indexer.js';
+import { NUMBER, NUMBERS_PER_ROW } from './row-batch.js';
 import { createEntryIndexes, dropEntryIndexes } from './schema.js';
 import { listFiles } from './queries.js';
 import { badTimestampFinding } from './timestamp-finding.js';
@@ -62,6 +63,9 @@ export async function openArchives(
   let currentFile = job.paths[0] ?? '';
   let lastProgress = 0;
   const interval = context.progressIntervalMs ?? 100;
+  /** Bytes of the files before the current one (range route: progress counts bytes indexed, not read ahead). */
+  let bytesBeforeFile = 0;
+  let startedBytes = 0;
 
   const planned = await collectArchiveFiles(job.paths);
   const plannedBytes = planned.files.reduce((sum, file) => sum + file.size, 0);
@@ -99,12 +103,17 @@ export async function openArchives(
 
   const onFileStart = (file: ArchiveFile): void => {
     writer.flush();
+    bytesBeforeFile = startedBytes;
+    startedBytes += file.size;
     currentFile = file.path;
     const fileId = beginFile(db, file.path, { gzip: file.compressed, mtimeMs: file.mtimeMs, size: file.size, mapping: mapping ?? null });
     fileIds.set(file.path, fileId);
     pool?.beginFile(file, {
       rows: (batch, producer, lineBase) => {
         writer.addBatch(batch, producer, { fileId, lineBase });
+        // The range threads read ahead of the inserts: count a file's bytes as far as its rows are in.
+        const last = (batch.count - 1) * NUMBERS_PER_ROW;
+        bytes.read = bytesBeforeFile + (batch.numbers[last + NUMBER.byteOffset] ?? 0) + (batch.numbers[last + NUMBER.byteLength] ?? 0);
         rangeRows.set(file.path, (rangeRows.get(file.path) ?? 0) + batch.count);
         maybeProgress();
       },
@@ -130,7 +139,7 @@ export async function openArchives(
   };
 
   const onProgress = (progress: ScanProgress): void => {
-    bytes = { read: progress.archiveBytesRead, total: progress.archiveBytesTotal };
+    bytes = { read: pool === null ? progress.archiveBytesRead : bytes.read, total: progress.archiveBytesTotal };
     findingsSeen = progress.findings;
     currentFile = progress.file;
     maybeProgress();
@@ -148,6 +157,7 @@ export async function openArchives(
       signal: context.signal,
     });
     writer.close();
+    bytes.read = bytes.total;
   } catch (error) {
     failure = error;
     writer.discard();
