@@ -15,7 +15,7 @@ import type { ArchiveFile, SessionSummary } from '../../shared/archive.js';
 import type { FormatId, GenericMapping } from '../../shared/formats.js';
 import type { VerifyReport } from '../../shared/verification.js';
 import type { AnalysisData } from '../core/analyses/analysis-data.js';
-import { mergeAnalysisData } from '../core/analyses/analysis-data.js';
+import { collectAnalysisData, mergeAnalysisData } from '../core/analyses/analysis-data.js';
 import { loadForAnalysis, type LoadOptions } from '../core/analyses/load-archive.js';
 import { AnalysisSession } from '../core/analyses/session.js';
 import { loadMapping } from '../core/formats/mapping.js';
@@ -59,7 +59,7 @@ export interface AnalysisService {
   /** Files just opened, and the mapping file they were opened with (none: detected formats). */
   noteOpened(paths: readonly string[], mappingPath: string | undefined): void;
   /** The mapping each open file is read with, by path (only files opened with one). */
-  mappingOf(path: string): { path: string; mapping: Promise<GenericMapping> } | undefined;
+  mappingOf(path: string): OpenedMapping | undefined;
 }
 
 /** What identifies the analysed content: each open file's path, size, entry count and mapping. */
@@ -77,6 +77,21 @@ function sharedFormat(files: readonly ArchiveFile[]): FormatId | undefined {
   return formats.size === 1 && only ? only : undefined;
 }
 
+/** A mapping file some open files were opened with. */
+export interface OpenedMapping {
+  path: string;
+  mapping: Promise<GenericMapping>;
+}
+
+/** The one load of the open files under way: how far it got, and the exports following it. */
+interface LoadUnderWay {
+  fingerprint: string;
+  done: Promise<LoadedAnalysis>;
+  read: number;
+  total: number;
+  listeners: Set<(done: number, total: number) => void>;
+}
+
 /** Rows fetched around a guessed position when finding the entry at a file and line. */
 const LOCATE_WINDOW = 256;
 
@@ -84,25 +99,24 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
   const { client } = options;
   const session = new AnalysisSession({ dir: options.dataDir, ...(options.now ? { now: options.now } : {}) });
   /** Mapping files by the archive file opened with them; parsed once, when the file was opened. */
-  const mappings = new Map<string, { path: string; mapping: Promise<GenericMapping> }>();
+  const mappings = new Map<string, OpenedMapping>();
   let snapshot: { fingerprint: string; loaded: LoadedAnalysis } | null = null;
-  /** The load under way: its progress so far and who follows it. */
-  let loading: { fingerprint: string; done: Promise<LoadedAnalysis>; read: number; total: number; listeners: Set<(done: number, total: number) => void> } | null = null;
+  let loading: LoadUnderWay | null = null;
 
-  /** Reads the open files: one pass per mapping (files without one detected as at open), merged. */
+  /** Reads the open files: one pass per mapping (files without one as at open), merged. */
   const load = async (summary: SessionSummary, onRead: (done: number) => void): Promise<LoadedAnalysis> => {
-    const groups = new Map<string, ArchiveFile[]>();
+    const groups = new Map<OpenedMapping | null, ArchiveFile[]>();
     for (const file of summary.files) {
-      const key = mappings.get(file.path)?.path ?? '';
+      const key = mappings.get(file.path) ?? null;
       groups.set(key, [...(groups.get(key) ?? []), file]);
     }
-    if (groups.size === 0) groups.set('', []);
+    if (groups.size === 0) groups.set(null, []);
     let data: AnalysisData | null = null;
     const verifications: VerifyReport[] = [];
     let readBefore = 0;
-    for (const [mappingPath, files] of groups) {
+    for (const [opened, files] of groups) {
       const format = sharedFormat(files);
-      const mapping = mappingPath === '' ? undefined : await mappings.get(files[0]!.path)!.mapping;
+      const mapping = opened === null ? undefined : await opened.mapping;
       const loadOptions: LoadOptions = {
         ...(format ? { format } : {}),
         ...(mapping ? { mapping } : {}),
@@ -113,12 +127,17 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
       verifications.push(loaded.verification);
       readBefore += files.reduce((sum, file) => sum + file.size, 0);
     }
+    const paths = summary.files.map((file) => file.path);
     const [only] = verifications;
     const verification: VerifyReport =
       verifications.length === 1 && only
         ? only
-        : { files: verifications.flatMap((v) => v.files), findings: verifications.flatMap((v) => v.findings), verdict: combineVerdicts(verifications.map((v) => v.verdict)) };
-    return { data: data!, verification, paths: summary.files.map((file) => file.path), bytes: readBefore };
+        : {
+            files: verifications.flatMap((report) => report.files).sort((a, b) => paths.indexOf(a.path) - paths.indexOf(b.path)),
+            findings: verifications.flatMap((report) => report.findings),
+            verdict: combineVerdicts(verifications.map((report) => report.verdict)),
+          };
+    return { data: data ?? collectAnalysisData([]), verification, paths, bytes: readBefore };
   };
 
   /** The snapshot matching the open files, reading them again only when they changed. */
@@ -133,20 +152,24 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
     }
     if (loading?.fingerprint !== fingerprint) {
       const total = summary.files.reduce((sum, file) => sum + file.size, 0);
-      const listeners = new Set<(done: number, total: number) => void>();
-      const state = { fingerprint, read: 0, total, listeners, done: null as unknown as Promise<LoadedAnalysis> };
-      state.done = load(summary, (read) => {
-        state.read = read;
-        for (const listener of listeners) listener(read, total);
-      }).then((result) => {
-        // A later load may have started while this one ran: only the newest becomes the snapshot.
-        if (loading === state) {
-          session.setArchives(result.data, result.verification);
-          snapshot = { fingerprint, loaded: result };
-          loading = null;
-        }
-        return result;
-      });
+      const state: LoadUnderWay = {
+        fingerprint,
+        read: 0,
+        total,
+        listeners: new Set(),
+        done: load(summary, (read) => {
+          state.read = read;
+          for (const listener of state.listeners) listener(read, total);
+        }).then((result) => {
+          // A later load may have started while this one ran: only the newest becomes the snapshot.
+          if (loading === state) {
+            session.setArchives(result.data, result.verification);
+            snapshot = { fingerprint, loaded: result };
+            loading = null;
+          }
+          return result;
+        }),
+      };
       state.done.catch(() => {
         if (loading === state) loading = null;
       });

@@ -41,14 +41,14 @@ function value<T>(result: { ok: true; value: T } | { ok: false; error: { message
   return result.value;
 }
 
-async function openAndWait(request: { paths: string[]; mappingPath?: string }): Promise<OpenOutcome> {
+async function openAndWait(request: { paths: string[]; mappingPath?: string; mode?: 'add' | 'replace' }): Promise<OpenOutcome> {
   const done = new Promise<OpenOutcome>((resolveDone) => {
     const off = backend.on('open.done', (outcome) => {
       off();
       resolveDone(outcome);
     });
   });
-  value(await backend.invoke('archives.open', { ...request, mode: 'replace' }));
+  value(await backend.invoke('archives.open', { mode: 'replace', ...request }));
   const outcome = await done;
   expect(outcome.failed).toEqual([]);
   return outcome;
@@ -167,9 +167,12 @@ describe('report exports reuse the analysis data', () => {
 });
 
 describe('a generic archive opened with a mapping file', () => {
-  it('is analysed with its mapping: its entries appear in a patient report, on screen and in the PDF', async () => {
+  let log: string;
+  let mappingPath: string;
+
+  beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'custos-reuse-generic-'));
-    const log = join(dir, 'custom.jsonl');
+    log = join(dir, 'custom.jsonl');
     writeFileSync(
       log,
       [
@@ -178,8 +181,11 @@ describe('a generic archive opened with a mapping file', () => {
         '{"when": "2026-07-14T12:00:00Z", "who": "dr_c", "subject": {"id": "P7"}, "action": "update_chart", "ok": "no"}',
       ].join('\n') + '\n',
     );
-    const mappingPath = join(dir, 'mapping.json');
+    mappingPath = join(dir, 'mapping.json');
     writeFileSync(mappingPath, JSON.stringify({ fields: { timestamp: 'when', user: 'who', patient: 'subject.id', tool: 'action', outcome: 'ok' }, successValues: ['yes'] }));
+  });
+
+  it('is analysed with its mapping: its entries appear in a patient report, on screen and in the PDF', async () => {
     const outcome = await openAndWait({ paths: [log], mappingPath });
     expect(outcome.opened.map((file) => file.format)).toEqual(['generic']);
 
@@ -205,5 +211,36 @@ describe('a generic archive opened with a mapping file', () => {
     expect(fhir.exported).toBe(2);
     expect(events.filter((event) => event.phase === 'collecting').map((event) => event.source)).toContain('reading');
     expect(reads.paths.filter((paths) => paths.includes(log))).toHaveLength(2);
+  });
+
+  it('is analysed with its mapping next to archives opened without one, and each keeps its verdict', async () => {
+    await openAndWait({ paths: [chained] });
+    const chainedPatient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';
+    await openAndWait({ paths: [log], mappingPath, mode: 'add' });
+
+    const generic = value(await backend.invoke('analyses.accessReport', { patients: ['P7'] }));
+    expect(generic.rows.map((row) => `${row.user} ${row.source.line}`)).toEqual(['dr_a 1', 'dr_c 3']);
+    const other = value(await backend.invoke('analyses.accessReport', { patients: [chainedPatient] }));
+    expect(other.rows.length).toBeGreaterThan(0);
+    expect(other.rows.every((row) => row.format === 'chained')).toBe(true);
+    // One load: a read per mapping (the chained files as detected, the log with its mapping).
+    expect(reads.paths).toHaveLength(2);
+
+    // The same verdicts as the index: each file's format and chain status as the open found them.
+    const summary = value(await backend.invoke('archives.summary', {}));
+    const indexed = summary.files.map((file) => [file.path, file.format, file.chain.status]).sort();
+    const reported = [...generic.files, ...other.files].map((file) => [file.file, file.format, file.chain]).sort();
+    expect(reported).toEqual(indexed);
+    const retention = value(await backend.invoke('analyses.retention', {}));
+    expect(retention.files.map((file) => file.file).sort()).toEqual(summary.files.map((file) => file.path).sort());
+    const pdf = join(out, 'generic-mixed-P7.pdf');
+    value(await backend.invoke('reports.analysisPdf', { kind: 'patient-access', path: pdf, patients: ['P7'] }));
+    const verified = value(await backend.invoke('reports.verify', { path: pdf }));
+    expect(verified.evidence?.files.map((file) => file.path)).toEqual(summary.files.map((file) => file.path));
+    expect(reads.paths).toHaveLength(2);
+
+    // FHIR reads the files itself, and one read takes one mapping: it says so instead of misreading.
+    const fhir = await backend.invoke('fhir.export', { path: join(out, 'mixed.ndjson'), bundle: false });
+    expect(!fhir.ok && fhir.error.message).toMatch(/different mappings/);
   });
 });
