@@ -203,6 +203,12 @@ describe('a generic archive opened with a mapping file', () => {
       [log, 3],
     ]);
 
+    // The integrity certificate verifies the files afresh, with the same mapping.
+    const certificate = join(out, 'generic-certificate.pdf');
+    value(await backend.invoke('reports.certify', { path: certificate }));
+    const certified = value(await backend.invoke('reports.verify', { path: certificate }));
+    expect(certified.evidence?.files.map((file) => [file.path, file.format])).toEqual([[log, 'generic']]);
+
     // FHIR needs whole entries (the analysis data keeps compact facts), so it streams from disk itself.
     const events: ExportProgress[] = [];
     const off = backend.on('export.progress', (progress) => events.push(progress));
@@ -210,7 +216,8 @@ describe('a generic archive opened with a mapping file', () => {
     off();
     expect(fhir.exported).toBe(2);
     expect(events.filter((event) => event.phase === 'collecting').map((event) => event.source)).toContain('reading');
-    expect(reads.paths.filter((paths) => paths.includes(log))).toHaveLength(2);
+    // Reads: the analysis data once, the certificate's verification, the FHIR stream.
+    expect(reads.paths.filter((paths) => paths.includes(log))).toHaveLength(3);
   });
 
   it('is analysed with its mapping next to archives opened without one, and each keeps its verdict', async () => {
