@@ -220,6 +220,10 @@ describe('Export panel', () => {
     const exportId = request!.exportId!;
     expect(exportId).toMatch(/^[A-Za-z0-9-]{1,64}$/);
 
+    emit('export.progress', { exportId, phase: 'collecting', done: 3 * 1048576, total: 12 * 1048576, fraction: 0.05, source: 'shared-load' });
+    expect(within(panel).getByRole('status').textContent).toContain('Waiting for the analysis data (3.0 MB of 12 MB)');
+    emit('export.progress', { exportId, phase: 'collecting', done: 12 * 1048576, total: 12 * 1048576, fraction: 0.2, source: 'reused' });
+    expect(within(panel).getByRole('status').textContent).toContain('Using the loaded analysis data — 20 %');
     emit('export.progress', { exportId, phase: 'rendering', done: 2_500, total: 10_000, fraction: 0.645 });
     expect(bar.getAttribute('aria-valuenow')).toBe('64');
     expect(within(panel).getByRole('status').textContent).toContain('Writing rows 2,500 of 10,000 — 64 %');

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ExportPhase } from '../../shared/report';
+import type { CollectingSource, ExportPhase } from '../../shared/report';
 import { exportStatus, type CsvTable, type ExportScope, type ExportStatusProgress, type ExportTarget } from '../store/exportSlice';
 import { useCustos } from '../store/store';
 import { useApi } from './ApiContext';
@@ -17,9 +17,16 @@ const PHASE_LABEL: Record<ExportPhase, string> = {
   writing: 'Saving the file',
 };
 
+const COLLECTING_LABEL: Record<CollectingSource, string> = {
+  reading: 'Reading the archive',
+  'shared-load': 'Waiting for the analysis data',
+  reused: 'Using the loaded analysis data',
+};
+
 /** "Writing rows 2,500 of 10,000", or just the phase when it has no count worth showing. */
 function describeProgress(progress: ExportStatusProgress): string {
-  const label = PHASE_LABEL[progress.phase];
+  const label = progress.phase === 'collecting' && progress.source !== undefined ? COLLECTING_LABEL[progress.source] : PHASE_LABEL[progress.phase];
+  if (progress.source === 'reused') return label;
   if (progress.total === null || progress.total <= 1) return label;
   if (progress.phase === 'collecting') return `${label} (${formatMegabytes(progress.done)} of ${formatMegabytes(progress.total)})`;
   return `${label} ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')}`;

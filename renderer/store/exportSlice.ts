@@ -1,4 +1,4 @@
-import type { AnalysisPdfKind, CsvCell, CsvExportDone, ExportPhase, PdfSigningRequest } from '../../shared/report';
+import type { AnalysisPdfKind, CollectingSource, CsvCell, CsvExportDone, ExportPhase, PdfSigningRequest } from '../../shared/report';
 import type { ErrorInfo, Result } from '../../shared/result';
 import type { SliceCreator } from './types';
 
@@ -42,6 +42,8 @@ export interface ExportStatusProgress {
   total: number | null;
   /** 0 to 1. */
   fraction: number;
+  /** While collecting: whether the export reads the archive, waits for the shared load, or reuses it. */
+  source?: CollectingSource;
 }
 
 export interface ExportStatus {
@@ -164,7 +166,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get, api) => {
       update(target, { busy: true, activity, progress: null, exportId: job.format === 'csv' ? null : exportId, cancelling: false, notice: null, error: null });
       const stopListening = api.on('export.progress', (progress) => {
         if (progress.exportId !== exportId || !exportStatus(get(), target).busy) return;
-        update(target, { progress: { phase: progress.phase, done: progress.done, total: progress.total, fraction: progress.fraction } });
+        update(target, { progress: { phase: progress.phase, done: progress.done, total: progress.total, fraction: progress.fraction, ...(progress.source === undefined ? {} : { source: progress.source }) } });
       });
       try {
         if (job.format === 'csv') {
