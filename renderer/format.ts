@@ -50,19 +50,6 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** Value for an <input type="datetime-local"> holding a UTC time. */
-export function toUtcInputValue(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return new Date(ms).toISOString().slice(0, 19);
-}
-
-/** Parses an <input type="datetime-local"> value as UTC. */
-export function fromUtcInputValue(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value.length === 16 ? `${value}:00Z` : `${value}Z`);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
 export function shortHash(hash: string | null): string {
   if (!hash) return '—';
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-8)}` : hash;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { IDENTIFIER_KINDS, type AccessReport, type AccessReportRequest, type IdentifierKind, type TimelineDay } from '../../shared/analyses';
-import { formatCount, formatTime, fromUtcInputValue } from '../format';
+import { formatCount, formatTime, parseUtcFieldValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, Explainer, folderAndName, listOf } from './Evidence';
@@ -51,8 +51,12 @@ export function PatientReportView() {
       setFormError('Enter a patient id, or an identifier such as a name or SSN.');
       return;
     }
-    const fromMs = fromUtcInputValue(from);
-    const toMs = fromUtcInputValue(to);
+    const fromMs = parseUtcFieldValue(from);
+    const toMs = parseUtcFieldValue(to);
+    if (fromMs === null || toMs === null) {
+      setFormError(`${fromMs === null ? 'From' : 'To'}: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC).`);
+      return;
+    }
     if (fromMs !== undefined) request.fromMs = fromMs;
     if (toMs !== undefined) request.toMs = toMs;
     if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
@@ -95,11 +99,11 @@ export function PatientReportView() {
         </label>
         <label>
           From (UTC)
-          <input type="datetime-local" step={1} value={from} onChange={(event) => setFrom(event.target.value)} aria-label="From" />
+          <input className="mono" value={from} onChange={(event) => setFrom(event.target.value)} placeholder="YYYY-MM-DD HH:MM:SS" spellCheck={false} autoComplete="off" aria-label="From" />
         </label>
         <label>
           To (UTC)
-          <input type="datetime-local" step={1} value={to} onChange={(event) => setTo(event.target.value)} aria-label="To" />
+          <input className="mono" value={to} onChange={(event) => setTo(event.target.value)} placeholder="YYYY-MM-DD HH:MM:SS" spellCheck={false} autoComplete="off" aria-label="To" />
         </label>
         <label className="analysis-check">
           <input type="checkbox" checked={disclosures} onChange={(event) => setDisclosures(event.target.checked)} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { LegalHold, LegalHoldScope, RetentionCategory, RetentionPolicy, SettingsView } from '../../shared/analyses';
-import { formatCount, fromUtcInputValue } from '../format';
+import { formatCount, parseUtcFieldValue } from '../format';
 import { useCustos } from '../store/store';
 import { DetailDrawer } from './DetailDrawer';
 import { Explainer, folderAndName, formatDay } from './Evidence';
@@ -14,6 +14,7 @@ export function RetentionView() {
   const load = useCustos((state) => state.loadRetention);
   const hasFiles = useCustos((state) => (state.summary?.files.length ?? 0) > 0);
   const [asOf, setAsOf] = useState(asOfMs === null ? '' : new Date(asOfMs).toISOString().slice(0, 10));
+  const [asOfError, setAsOfError] = useState(false);
 
   useEffect(() => {
     if (hasFiles && !review.value && !review.loading && !review.error) void load();
@@ -35,18 +36,24 @@ export function RetentionView() {
         aria-label="Review date"
         onSubmit={(event) => {
           event.preventDefault();
-          const ms = asOf ? fromUtcInputValue(`${asOf}T00:00:00`) : undefined;
-          void load(ms ?? null);
+          const ms = parseUtcFieldValue(asOf);
+          setAsOfError(ms === null);
+          if (ms !== null) void load(ms ?? null);
         }}
       >
         <label>
           As of (UTC date; empty: today)
-          <input type="date" value={asOf} onChange={(event) => setAsOf(event.target.value)} aria-label="As of" />
+          <input className="mono" value={asOf} onChange={(event) => setAsOf(event.target.value)} placeholder="YYYY-MM-DD" spellCheck={false} autoComplete="off" aria-label="As of" aria-invalid={asOfError} />
         </label>
         <button className="button" type="submit" disabled={!hasFiles}>
           Review
         </button>
       </form>
+      {asOfError && (
+        <p className="field-error" role="alert">
+          As of: use YYYY-MM-DD (UTC), or leave it empty for today.
+        </p>
+      )}
       {!hasFiles && <p className="empty">Open an archive to review its retention.</p>}
       {review.error && (
         <div className="panel panel--error" role="alert">
@@ -157,6 +164,8 @@ function describeScope(scope: LegalHoldScope): string {
   return parts.join(', ');
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/u;
+
 function LegalHolds() {
   const holds = useCustos((state) => state.legalHolds);
   const place = useCustos((state) => state.placeLegalHold);
@@ -172,8 +181,10 @@ function LegalHolds() {
     if (scope.patient.trim()) request.patient = scope.patient.trim();
     if (scope.user.trim()) request.user = scope.user.trim();
     if (scope.tool.trim()) request.tool = scope.tool.trim();
-    const fromMs = scope.from ? fromUtcInputValue(`${scope.from}T00:00:00`) : undefined;
-    const toMs = scope.to ? fromUtcInputValue(`${scope.to}T23:59:59`) : undefined;
+    const fromMs = parseUtcFieldValue(scope.from);
+    // A date alone as the end means the whole of that day.
+    const toMs = parseUtcFieldValue(DATE_ONLY.test(scope.to.trim()) ? `${scope.to.trim()} 23:59:59.999` : scope.to);
+    if (fromMs === null || toMs === null) return setProblem(`${fromMs === null ? 'From' : 'To'}: use YYYY-MM-DD (UTC).`);
     if (fromMs !== undefined) request.fromMs = fromMs;
     if (toMs !== undefined) request.toMs = toMs;
     if (Object.keys(request).length === 0) return setProblem('A legal hold needs a patient, user, tool or date range.');
@@ -213,11 +224,11 @@ function LegalHolds() {
         </label>
         <label>
           From
-          <input type="date" value={scope.from} onChange={(event) => setScope({ ...scope, from: event.target.value })} aria-label="Hold from" />
+          <input className="mono" value={scope.from} onChange={(event) => setScope({ ...scope, from: event.target.value })} placeholder="YYYY-MM-DD" spellCheck={false} autoComplete="off" aria-label="Hold from" />
         </label>
         <label>
           To
-          <input type="date" value={scope.to} onChange={(event) => setScope({ ...scope, to: event.target.value })} aria-label="Hold to" />
+          <input className="mono" value={scope.to} onChange={(event) => setScope({ ...scope, to: event.target.value })} placeholder="YYYY-MM-DD" spellCheck={false} autoComplete="off" aria-label="Hold to" />
         </label>
         <label>
           Placed by

@@ -227,6 +227,22 @@ describe('Patient report view', () => {
     expect(invoke).toHaveBeenCalledWith('analyses.accessReport', { patients: ['P-900001', 'P-900002'], disclosures: { excludeTreatmentPaymentOperations: true } });
     expect(await screen.findByRole('heading', { name: /Accounting of disclosures for P-900001/ })).toBeTruthy();
   });
+
+  it('takes the period as typed UTC times in every locale and refuses an impossible date', async () => {
+    const { api, invoke } = fakeApi({ ...baseAnswers, 'analyses.accessReport': () => ok(accessReport) });
+    renderApp(api);
+    await openView(/Patient report/);
+    fireEvent.change(screen.getByLabelText('Patient ids'), { target: { value: 'P-900001' } });
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-02-30' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Build report' })));
+    expect(screen.getByRole('alert').textContent).toMatch(/From: use YYYY-MM-DD/);
+    expect(invoke.mock.calls.some(([channel]) => channel === 'analyses.accessReport')).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-07-10' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-07-12 18:30:05' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Build report' })));
+    expect(invoke).toHaveBeenCalledWith('analyses.accessReport', { patients: ['P-900001'], fromMs: Date.UTC(2026, 6, 10), toMs: Date.UTC(2026, 6, 12, 18, 30, 5) });
+  });
 });
 
 describe('Alerts view', () => {
@@ -441,8 +457,19 @@ describe('Retention view', () => {
     fireEvent.change(screen.getByLabelText('Hold user'), { target: { value: 'usr_10000' } });
     fireEvent.change(screen.getByLabelText('Placed by'), { target: { value: 'Legal' } });
     fireEvent.change(screen.getByLabelText('Hold reason'), { target: { value: 'Investigation 4' } });
+    fireEvent.change(screen.getByLabelText('Hold to'), { target: { value: '07/31/2026' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Place hold' })));
-    expect(invoke).toHaveBeenCalledWith('analyses.legalHoldPlace', { scope: { user: 'usr_10000' }, by: 'Legal', reason: 'Investigation 4' });
+    expect(screen.getByText('To: use YYYY-MM-DD (UTC).')).toBeTruthy();
+    expect(invoke.mock.calls.some(([channel]) => channel === 'analyses.legalHoldPlace')).toBe(false);
+    fireEvent.change(screen.getByLabelText('Hold from'), { target: { value: '2026-07-01' } });
+    fireEvent.change(screen.getByLabelText('Hold to'), { target: { value: '2026-07-31' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Place hold' })));
+    // A date alone as the end covers that whole day.
+    expect(invoke).toHaveBeenCalledWith('analyses.legalHoldPlace', {
+      scope: { user: 'usr_10000', fromMs: Date.UTC(2026, 6, 1), toMs: Date.UTC(2026, 6, 31, 23, 59, 59, 999) },
+      by: 'Legal',
+      reason: 'Investigation 4',
+    });
 
     fireEvent.change(screen.getByLabelText('Category 1 retention days'), { target: { value: 'six years' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save policy' })));
@@ -468,5 +495,28 @@ describe('Retention view', () => {
     fireEvent.change(within(panel).getByLabelText('Save to'), { target: { value: '/reports/retention.pdf' } });
     await act(async () => fireEvent.click(within(panel).getByRole('button', { name: 'Export' })));
     expect(invoke).toHaveBeenCalledWith('reports.analysisPdf', { kind: 'retention', path: '/reports/retention.pdf', exportId: expect.stringMatching(/^export-/), asOfMs: Date.UTC(2033, 0, 1) });
+  });
+
+  it('reviews as of a typed UTC date and refuses one it cannot read instead of using today', async () => {
+    const { api, invoke } = fakeApi({
+      ...baseAnswers,
+      'analyses.retention': () => ok(review),
+      'analyses.legalHolds': () => ok({ holds: [], journal: journalOk }),
+      'settings.retentionPolicy': () => ok({ value: policy, path: '/data/retention-policy.json', loadProblem: null }),
+    });
+    renderApp(api);
+    await openView(/Retention/);
+    await screen.findByTestId('retention-file');
+    const calls = () => invoke.mock.calls.filter(([channel]) => channel === 'analyses.retention').length;
+    const before = calls();
+    fireEvent.change(screen.getByLabelText('As of'), { target: { value: '1/1/2033' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Review' })));
+    expect(screen.getByText(/As of: use YYYY-MM-DD/)).toBeTruthy();
+    expect(calls()).toBe(before);
+    fireEvent.change(screen.getByLabelText('As of'), { target: { value: '2033-01-01' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Review' })));
+    expect(invoke).toHaveBeenCalledWith('analyses.retention', { asOfMs: Date.UTC(2033, 0, 1) });
+    expect(calls()).toBe(before + 1);
+    expect(screen.queryByText(/As of: use YYYY-MM-DD/)).toBeNull();
   });
 });
