@@ -118,7 +118,9 @@ export class OpenPool implements ParallelIndexer {
     return new Promise<VerifiedSpan>((resolve, reject) => {
       const task: RangeTask = { id: this.nextId++, file, request, onProgress, resolve, reject, state: 'queued', waiting: [], result: null };
       file.tasks.push(task);
-      file.tasks.sort((a, b) => a.request.start - b.request.start);
+      // scanArchive asks in file order; keep the tasks in that order whatever happens.
+      const previous = file.tasks[file.tasks.length - 2];
+      if (previous !== undefined && previous.request.start > request.start) file.tasks.sort((a, b) => a.request.start - b.request.start);
       this.dispatch();
     });
   }
