@@ -1,22 +1,35 @@
 /** `custos` command line: the same core as the workstation, headless. */
 import { Command } from 'commander';
 import { CUSTOS_VERSION } from '../core/version.js';
-import { register as registerIdentity } from './identity.js';
-import { register as registerVerify } from './verify.js';
-import { register as registerSeal } from './seal.js';
-import { register as registerCertify } from './certify.js';
-import { register as registerVerifyReport } from './verify-report.js';
-import { register as registerExport } from './export.js';
-import { register as registerQuery } from './query.js';
-import { register as registerStats } from './stats.js';
-import { register as registerIndex } from './save-index.js';
-import { register as registerGenerate } from './generate.js';
-import { register as registerReportAccess } from './report-access.js';
-import { register as registerRetention } from './retention.js';
-import { register as registerBtg } from './btg.js';
-import { register as registerAlerts } from './alerts.js';
-import { register as registerAnalysisSettings } from './analysis-settings.js';
-import { register as registerTail } from './tail.js';
+
+type CommandModule = { register: (program: Command) => void };
+
+/**
+ * Each top-level command and the module that adds it (in help order). Only the named command's
+ * module is loaded: `custos verify` should not pay for the PDF and signing libraries at start-up.
+ */
+const COMMAND_MODULES: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> = [
+  ['identity', () => import('./identity.js')],
+  ['verify', () => import('./verify.js')],
+  ['seal', () => import('./seal.js')],
+  ['certify', () => import('./certify.js')],
+  ['verify-report', () => import('./verify-report.js')],
+  ['export', () => import('./export.js')],
+  ['query', () => import('./query.js')],
+  ['stats', () => import('./stats.js')],
+  ['index', () => import('./save-index.js')],
+  ['generate', () => import('./generate.js')],
+  ['report', () => import('./report-access.js')],
+  ['retention', () => import('./retention.js')],
+  ['legal-hold', () => import('./retention.js')],
+  ['btg', () => import('./btg.js')],
+  ['btg-review', () => import('./btg.js')],
+  ['alerts', () => import('./alerts.js')],
+  ['alert-ack', () => import('./alerts.js')],
+  ['alert-rules', () => import('./analysis-settings.js')],
+  ['retention-policy', () => import('./analysis-settings.js')],
+  ['tail', () => import('./tail.js')],
+];
 
 const program = new Command()
   .name('custos')
@@ -28,8 +41,11 @@ const program = new Command()
     process.exit(error.exitCode === 0 ? 0 : 2);
   });
 
-// Each command module adds itself here.
-const commands: Array<(program: Command) => void> = [registerIdentity, registerVerify, registerSeal, registerCertify, registerVerifyReport, registerExport, registerQuery, registerStats, registerIndex, registerGenerate, registerReportAccess, registerRetention, registerBtg, registerAlerts, registerAnalysisSettings, registerTail];
-for (const register of commands) register(program);
+// A known command name loads its module alone; help, options or a typo load them all.
+const named = COMMAND_MODULES.filter(([name]) => name === process.argv[2]);
+const loaders = named.length > 0 ? named : COMMAND_MODULES;
+const modules = new Set<CommandModule>();
+for (const [, load] of loaders) modules.add(await load());
+for (const module of modules) module.register(program);
 
 await program.parseAsync(process.argv);

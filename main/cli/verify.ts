@@ -6,9 +6,7 @@ import { FINDING_EXPLANATIONS } from '../../shared/findings.js';
 import { FORMAT_IDS, isFormatId, type FormatId, type GenericMapping } from '../../shared/formats.js';
 import type { VerifyReport } from '../../shared/verification.js';
 import { loadMapping } from '../core/formats/mapping.js';
-import { applySeal } from '../core/seal/apply-seal.js';
 import { scanArchive, type ScanOptions } from '../core/verify/scan.js';
-import { renderSealSummary } from './seal.js';
 import { VerifyPool } from '../worker/verify-pool.js';
 
 export interface VerifyCliOptions {
@@ -87,6 +85,8 @@ export async function runVerify(paths: string[], options: VerifyCliOptions): Pro
     let report: VerifyReport = { files: result.files, findings: result.findings, verdict: result.verdict };
     if (result.skipped) report.skipped = result.skipped;
     if (options.seal !== undefined) {
+      // Loaded only with --seal: it brings the signing libraries.
+      const [{ applySeal }, { renderSealSummary }] = await Promise.all([import('../core/seal/apply-seal.js'), import('./seal.js')]);
       const sealed = await applySeal({ ...report, anchored: result.anchored }, options.seal, options.sealSigner ? { trustedSigners: options.sealSigner } : {});
       report = sealed;
       if (!options.json) process.stdout.write(renderSealSummary(sealed.seal));
