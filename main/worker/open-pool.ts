@@ -14,6 +14,7 @@ import type { ParallelIndexer, RangeRowsSink } from '../core/store/parallel-inde
 import type { RowBatch } from '../core/store/row-batch.js';
 import type { ArchiveFile, RangeRequest, VerifiedSpan } from '../core/verify/index.js';
 import type { OpenRangeMessage, OpenRangeRequest } from './open-range-worker.js';
+import { shiftRangeFinding } from '../core/verify/line-refs.js';
 
 interface RangeTask {
   id: number;
@@ -223,7 +224,7 @@ export class OpenPool implements ParallelIndexer {
       if (task.state !== 'done' || task.result === null || this.failedFiles.has(file.path)) return;
       const { span, findings } = task.result;
       task.result = null;
-      if (findings.length > 0) file.sink.findings(findings.map((f: Finding) => (f.line === null ? f : { ...f, line: f.line + file.lineBase })));
+      if (findings.length > 0) file.sink.findings(findings.map((f: Finding) => shiftRangeFinding(f, file.lineBase)));
       file.lineBase += span.physicalLines;
       file.cursor++;
       task.resolve(span);

@@ -24,6 +24,8 @@ afterAll(async () => {
 const summary = (findings: Array<{ kind: string; line: number | null; expected?: string; found?: string }>): string[] =>
   findings.map((f) => `${f.kind}@${f.line}:${f.expected ?? ''}:${f.found ?? ''}`);
 
+const linesNamed = (detail: string): number[] => [...detail.matchAll(/line (\d+)/gu)].map((match) => Number(match[1]));
+
 const KINDS: TamperKind[] = ['modify-field', 'delete-line', 'swap-lines', 'insert-forged', 'cut-last-line', 'reserialize'];
 
 describe('range verification', () => {
@@ -43,6 +45,15 @@ describe('range verification', () => {
       expect([merged.entries, merged.lines]).toEqual([scanned.files[0]?.entries, scanned.files[0]?.lines]);
       expect(merged.headHash).toBe(scanned.files[0]?.chain.headHash);
       expect(summary(merged.findings), `${parts} ranges`).toEqual(summary(sequential));
+      // Details name lines as one pass does (counted from the file's start, not the range's); near a
+      // boundary a range may not see an earlier line it could also name, so it names fewer, never others.
+      merged.findings.forEach((finding, i) => {
+        const named = linesNamed(finding.detail);
+        const expected = linesNamed(sequential[i]!.detail);
+        const context = `${parts} ranges: "${finding.detail}" vs "${sequential[i]!.detail}"`;
+        expect(named.every((line) => expected.includes(line)), context).toBe(true);
+        expect(named.length > 0, context).toBe(expected.length > 0);
+      });
     }
   });
 });

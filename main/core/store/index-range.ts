@@ -38,6 +38,7 @@ export function indexRange(request: RangeRequest, packer: RowBatchPacker, hooks:
     mapping: request.mapping,
     firstLink: { kind: 'deferred' },
     needValues: true,
+    rangeLines: true,
   });
   const normalize = createNormalizer(request.format, request.mapping === undefined ? {} : { mapping: request.mapping });
   const findings: Finding[] = [];

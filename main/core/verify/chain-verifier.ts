@@ -13,6 +13,7 @@
 import type { Finding } from '../../../shared/findings.js';
 import { FINDING_SEVERITY } from '../../../shared/findings.js';
 import type { ChainSpec } from '../formats/chain-spec.js';
+import { lineDetail, type DetailText, type RangeFinding } from './line-refs.js';
 
 /** What the verifier needs to know about one entry. */
 export interface LinkRecord {
@@ -78,6 +79,8 @@ export class ChainVerifier {
     private readonly file: string,
     private readonly spec: ChainSpec,
     private readonly firstRule: FirstLinkRule = { kind: 'genesis' },
+    /** Lines are counted from a byte range's start: record the lines details name (line-refs.ts). */
+    private readonly recordLineRefs = false,
   ) {
     const start = firstRule.kind === 'resume' ? firstRule.position : null;
     this.lastHash = start?.lastHash ?? null;
@@ -139,7 +142,7 @@ export class ChainVerifier {
     } else if (this.lastHashKnown) {
       const expected = this.lastHash as string;
       if (record.previousHash === null) {
-        findings.push(this.finding('link-break', record.line, `The entry has no "${previousHashField}" text field, so it does not link to the entry at line ${this.lastLine}.`, expected));
+        findings.push(this.finding('link-break', record.line, lineDetail`The entry has no "${previousHashField}" text field, so it does not link to the entry at line ${this.lastLine}.`, expected));
       } else if (record.previousHash !== expected) {
         findings.push(this.finding('link-break', record.line, this.describeBreak(record), expected, record.previousHash));
       }
@@ -175,16 +178,16 @@ export class ChainVerifier {
     ];
   }
 
-  private describeBreak(record: LinkRecord): string {
+  private describeBreak(record: LinkRecord): DetailText {
     const previous = record.previousHash as string;
     if (previous === this.spec.genesis) {
-      return `The entry restarts the chain from "${this.spec.genesis}" instead of linking to line ${this.lastLine}: the chain was restarted or entries before it were replaced.`;
+      return lineDetail`The entry restarts the chain from "${this.spec.genesis}" instead of linking to line ${this.lastLine}: the chain was restarted or entries before it were replaced.`;
     }
     const earlier = this.recentLineOf(previous);
     if (earlier !== null) {
-      return `The entry links to the entry at line ${earlier}, not to line ${this.lastLine} just before it: entries were inserted, moved or reordered between them.`;
+      return lineDetail`The entry links to the entry at line ${earlier}, not to line ${this.lastLine} just before it: entries were inserted, moved or reordered between them.`;
     }
-    return `The entry does not link to the entry at line ${this.lastLine} before it: one or more entries were deleted just before this line, or this line was moved or inserted here.`;
+    return lineDetail`The entry does not link to the entry at line ${this.lastLine} before it: one or more entries were deleted just before this line, or this line was moved or inserted here.`;
   }
 
   /** The line of the oldest of the recent entries stored with `hash`, other than the last one; null if none. */
@@ -197,8 +200,9 @@ export class ChainVerifier {
     return null;
   }
 
-  private finding(kind: 'hash-mismatch' | 'link-break', line: number, detail: string, expected?: string, found?: string): Finding {
-    const finding: Finding = { kind, severity: FINDING_SEVERITY[kind], file: this.file, line, detail };
+  private finding(kind: 'hash-mismatch' | 'link-break', line: number, detail: string | DetailText, expected?: string, found?: string): Finding {
+    const finding: RangeFinding = { kind, severity: FINDING_SEVERITY[kind], file: this.file, line, detail: typeof detail === 'string' ? detail : detail.text };
+    if (this.recordLineRefs && typeof detail !== 'string' && detail.lineRefs.length > 0) finding.lineRefs = detail.lineRefs;
     if (expected !== undefined) finding.expected = expected;
     if (found !== undefined) finding.found = found;
     return finding;

@@ -16,6 +16,7 @@ import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
 import { ChainVerifier, type FirstLinkRule, type LinkRecord } from './chain-verifier.js';
 import { TimestampCache } from './timestamp-cache.js';
+import { lineDetail, type RangeFinding } from './line-refs.js';
 
 export interface TimePoint {
   ms: number;
@@ -68,6 +69,8 @@ export interface FileVerifierOptions {
    * over all fields in python-json form are verified straight from the line bytes where possible.
    */
   needValues?: boolean;
+  /** Lines are counted from the start of a byte range: details that name other lines say where (line-refs.ts). */
+  rangeLines?: boolean;
 }
 
 /** What one line yielded. */
@@ -278,7 +281,7 @@ export class FileVerifier {
     this.formatReason = reason;
     this.formatDecided = true;
     this.spec = chainSpecFor(format, this.options.mapping);
-    this.chain = this.spec ? new ChainVerifier(this.options.file, this.spec, this.options.firstLink ?? { kind: 'deferred' }) : null;
+    this.chain = this.spec ? new ChainVerifier(this.options.file, this.spec, this.options.firstLink ?? { kind: 'deferred' }, this.options.rangeLines === true) : null;
     if (this.chain && this.sawUnreadableBeforeChain) this.chain.interrupt(0);
     this.timePath = timestampPath(format, this.options.mapping);
     this.trackFields = this.spec === null || this.spec.covered !== 'all-but-hash';
@@ -317,15 +320,10 @@ export class FileVerifier {
     if (ms === null) return; // the normalizer reports unusable timestamps (bad-timestamp)
     const text = typeof raw === 'string' ? raw : String(raw);
     if (this.lastTimeLine >= 0 && ms < this.lastTimeMs) {
-      findings.push(
-        makeFinding(
-          'timestamp-regression',
-          this.options.file,
-          line,
-          `Time goes backwards: ${text} is earlier than ${this.lastTimeRaw} at line ${this.lastTimeLine}.`,
-          { expected: `≥ ${describeTime(this.lastTimeMs)}`, found: describeTime(ms) },
-        ),
-      );
+      const detail = lineDetail`Time goes backwards: ${text} is earlier than ${this.lastTimeRaw} at line ${this.lastTimeLine}.`;
+      const finding: RangeFinding = makeFinding('timestamp-regression', this.options.file, line, detail.text, { expected: `≥ ${describeTime(this.lastTimeMs)}`, found: describeTime(ms) });
+      if (this.options.rangeLines) finding.lineRefs = detail.lineRefs;
+      findings.push(finding);
     }
     if (!this.firstTime) this.firstTime = { ms, raw: text, line };
     // The newest time as three fields, not an object per line: this runs for every entry.

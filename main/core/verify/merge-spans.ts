@@ -6,16 +6,14 @@
 import type { Finding } from '../../../shared/findings.js';
 import type { ChainSpec } from '../formats/chain-spec.js';
 import { makeFinding, type VerifiedSpan } from './file-verifier.js';
+import { shiftRangeFinding } from './line-refs.js';
 
-function shiftFinding(finding: Finding, base: number): Finding {
-  return finding.line === null ? finding : { ...finding, line: finding.line + base };
-}
 
 /** Merges `spans` (in file order, each numbered from line 1) of `file`. */
 export function mergeSpans(file: string, spec: ChainSpec | null, spans: readonly VerifiedSpan[]): VerifiedSpan {
   const first = spans[0];
   if (!first) throw new Error('mergeSpans needs at least one span');
-  const merged: VerifiedSpan = { ...first, findings: [...first.findings], seenFields: [...first.seenFields] };
+  const merged: VerifiedSpan = { ...first, findings: first.findings.map((finding) => shiftRangeFinding(finding, 0)), seenFields: [...first.seenFields] };
   const seen = new Set(first.seenFields);
   let base = first.physicalLines;
   for (const span of spans.slice(1)) {
@@ -26,16 +24,17 @@ export function mergeSpans(file: string, spec: ChainSpec | null, spans: readonly
         merged.firstLink = { line: span.firstLink.line + base, previousHash: span.firstLink.previousHash };
       } else if (merged.lastHashKnown && merged.lastHash !== null && span.firstLink.previousHash !== merged.lastHash) {
         const line = span.firstLink.line + base;
+        const before = merged.lastEntry === null ? 'the entry before it' : `the entry at line ${merged.lastEntry.line} before it`;
         boundary.push(
           makeFinding(
             'link-break',
             file,
             line,
             span.firstLink.previousHash === null
-              ? `The entry has no "${spec.previousHashField}" text field, so it does not link to the entry before it.`
+              ? `The entry has no "${spec.previousHashField}" text field, so it does not link to ${before}.`
               : span.firstLink.previousHash === spec.genesis
-                ? `The entry restarts the chain from "${spec.genesis}" instead of linking to the entry before it.`
-                : 'The entry does not link to the entry before it: one or more entries were deleted just before this line, or this line was moved or inserted here.',
+                ? `The entry restarts the chain from "${spec.genesis}" instead of linking to ${before}: the chain was restarted or entries before it were replaced.`
+                : `The entry does not link to ${before}: one or more entries were deleted just before this line, or this line was moved or inserted here.`,
             { expected: merged.lastHash, found: span.firstLink.previousHash ?? undefined },
           ),
         );
@@ -52,7 +51,7 @@ export function mergeSpans(file: string, spec: ChainSpec | null, spans: readonly
         }),
       );
     }
-    merged.findings.push(...span.findings.map((f) => shiftFinding(f, base)).concat(boundary).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    merged.findings.push(...span.findings.map((f) => shiftRangeFinding(f, base)).concat(boundary).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     if (merged.format === null && span.format !== null) {
       merged.format = span.format;
       merged.formatReason = span.formatReason;

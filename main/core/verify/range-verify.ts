@@ -23,7 +23,7 @@ const CHUNK_BYTES = 4 << 20;
 const PROGRESS_EVERY = 32 << 20;
 
 export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): VerifiedSpan {
-  const verifier = new FileVerifier({ file: request.path, format: request.format, formatReason: request.formatReason, mapping: request.mapping, firstLink: { kind: 'deferred' } });
+  const verifier = new FileVerifier({ file: request.path, format: request.format, formatReason: request.formatReason, mapping: request.mapping, firstLink: { kind: 'deferred' }, rangeLines: true });
   const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES, request.start, 1);
   const visit = (bytes: Buffer, start: number, end: number, line: number, byteOffset: number): void => verifier.acceptBytes(bytes, start, end, line, byteOffset);
   const other = (line: RawLine): void => void verifier.acceptLine(line);
