@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   }
   const { file: FILE } = await benchArchive();
   const size = (await stat(FILE)).size;
-  process.stdout.write(`Archive: ${FILE} (${(size / 1e6).toFixed(0)} MB, ${ENTRIES.toLocaleString('en-US')} entries)\n`);
+  process.stdout.write(`Archive: ${FILE} (${(size / 1048576).toFixed(0)} MB, ${ENTRIES.toLocaleString('en-US')} entries)\n`);
 
   const host = await startHostProcess();
   const browser = await launchChromium();
