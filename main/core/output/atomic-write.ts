@@ -6,14 +6,18 @@ import { closeSync, constants, existsSync, fsyncSync, linkSync, openSync, rename
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-function writeTemporary(path: string, data: Buffer | string, mode: number): string {
+/** A new temporary file beside `path`, open for reading and writing. */
+function openTemporary(path: string, mode: number): { temporary: string; fd: number } {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number;
   try {
-    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    return { temporary, fd: openSync(temporary, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, mode) };
   } catch (error) {
     throw new Error(`Cannot write ${path}: ${describe(error)}.`, { cause: error });
   }
+}
+
+function writeTemporary(path: string, data: Buffer | string, mode: number): string {
+  const { temporary, fd } = openTemporary(path, mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
@@ -56,6 +60,32 @@ export function writeFileAtomically(path: string, data: Buffer | string, mode = 
     unlinkSync(temporary);
     throw new Error(`Cannot write ${path}: ${describe(error)}.`, { cause: error });
   }
+}
+
+/**
+ * Like writeFileAtomically for output made as it is written: `write` fills the open temporary
+ * file (it may read back and patch it); it is moved into place only when `write` succeeds.
+ */
+export async function writeFileAtomicallyWith<T>(path: string, write: (fd: number) => Promise<T>, mode = 0o644): Promise<T> {
+  const { temporary, fd } = openTemporary(path, mode);
+  let result: T;
+  try {
+    result = await write(fd);
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temporary);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === undefined ? error : new Error(`Cannot write ${path}: ${describe(error)}.`, { cause: error });
+  }
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw new Error(`Cannot write ${path}: ${describe(error)}.`, { cause: error });
+  }
+  return result;
 }
 
 /** Custos never writes over an evidence file: outputs whose path is one of them are refused. */

@@ -8,7 +8,6 @@ import PDFDocument from 'pdfkit';
 import type { SignerSummary } from '../../../shared/signing.js';
 import { compressEvidence, type EvidenceSource } from './evidence-stream.js';
 import { fontPath } from './fonts.js';
-import { OutputBuffer } from './output-buffer.js';
 
 export const EVIDENCE_ATTACHMENT_NAME = 'custos-evidence.json';
 
@@ -75,6 +74,8 @@ const CELL_PADDING = { x: 4, y: 3 };
  */
 export interface PageLayout {
   totalPages: number | null;
+  /** Where the final pass's bytes go (the layout pass's are thrown away). */
+  output?: (chunk: Uint8Array) => void;
 }
 
 /** What a table row count progress report says: rows drawn so far, of how many (null when unknown). */
@@ -119,7 +120,6 @@ export class ReportDocument {
   private readonly header: ReportHeader;
   private readonly totalPages: number | null;
   private pageCount = 1;
-  private readonly output = new OutputBuffer();
   private readonly operations: Operation[] = [];
   /** Rows the tables will draw, when every table's rows are counted (arrays, or sources with a count). */
   private declaredRows: number | null = 0;
@@ -154,9 +154,10 @@ export class ReportDocument {
     this.doc.registerFont('Mono', fontPath('mono'));
     this.doc.registerFont('Table', fontPath('condensed'));
     this.doc.registerFont('Table-Bold', fontPath('condensedBold'));
-    // The layout pass keeps no output; the final pass collects it (the signer needs the whole file).
+    // The layout pass keeps no output; the final pass hands it on as it is made.
+    const output = layout.output;
     this.doc.on('data', (chunk: Buffer) => {
-      if (this.totalPages !== null) this.output.append(chunk);
+      if (this.totalPages !== null) output?.(chunk);
     });
     this.doc.on('pageAdded', () => {
       this.pageCount++;
@@ -177,7 +178,7 @@ export class ReportDocument {
     return this.totalPages === null;
   }
 
-  /** Draws everything described so far, streaming table rows. Call once, before signatureBlock and toBuffer. */
+  /** Draws everything described so far, streaming table rows. Call once, before signatureBlock and finish. */
   async render(hooks: RenderHooks = {}): Promise<void> {
     if (this.rendered) throw new Error('The report was already rendered.');
     this.rendered = true;
@@ -590,12 +591,10 @@ export class ReportDocument {
     doc.y = saved.y;
   }
 
-  /** Ends the document and returns its bytes. */
-  async toBuffer(): Promise<Buffer> {
-    const done = new Promise<Buffer>((resolve, reject) => {
-      this.doc.on('end', () => {
-        resolve(this.output.take());
-      });
+  /** Ends the document: its last bytes have gone to the layout's output when this resolves. */
+  async finish(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.doc.on('end', resolve);
       this.doc.on('error', reject);
     });
     this.doc.end();

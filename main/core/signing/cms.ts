@@ -77,11 +77,15 @@ function derSortedSet(items: Node[]): Node[] {
 /** Signs `content` (not embedded) and returns the DER ContentInfo. */
 /** `content` may come in parts (a PDF around its signature placeholder): they are hashed in order, never joined. */
 export function signDetached(content: Buffer | readonly Buffer[], identity: SigningIdentity): Buffer {
-  const { issuer, serial } = issuerAndSerial(identity.certificate);
   const hash = createHash('sha256');
   const parts: readonly Buffer[] = Buffer.isBuffer(content) ? [content] : (content as readonly Buffer[]);
   for (const part of parts) hash.update(part);
-  const digest = hash.digest();
+  return signDetachedDigest(hash.digest(), identity);
+}
+
+/** The same CMS for content whose SHA-256 is already known (hashed as it was read from disk). */
+export function signDetachedDigest(digest: Buffer, identity: SigningIdentity): Buffer {
+  const { issuer, serial } = issuerAndSerial(identity.certificate);
   const certHash = createHash('sha256').update(identity.certificate).digest();
   const attribute = (type: string, value: Node) => seq([oid(type), set([value])]);
   const signedAttributes = derSortedSet([
