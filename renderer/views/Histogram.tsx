@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatCount, formatTime } from '../format';
 import { useCustos } from '../store/store';
+import { axisSizeForLabels } from './chart-axis';
 
 const HEIGHT = 120;
 
@@ -45,7 +46,7 @@ export function Histogram() {
       scales: { x: { time: true, range: (_u, min, max) => [min, max + bucketMs] } },
       axes: [
         { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 50, values: (_u, values) => values.map((v) => formatCount(v)) },
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: axisSizeForLabels, values: (_u, values) => values.map((v) => formatCount(v)) },
       ],
       series: [
         {},

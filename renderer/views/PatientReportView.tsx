@@ -8,6 +8,7 @@ import { DetailDrawer } from './DetailDrawer';
 import { EvidenceLink, Explainer, folderAndName, listOf } from './Evidence';
 import { ExportPanel } from '../components/ExportPanel';
 import { accessRowsCsv } from './analysis-csv';
+import { axisSizeForLabels } from './chart-axis';
 
 const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
   'patient-id': 'Patient id (hashed)',
@@ -299,7 +300,7 @@ function Timeline({ days, timeZone }: { days: TimelineDay[]; timeZone: string })
         scales: { x: { time: true, range: (_u, min, max) => [min, max + DAY] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
         axes: [
           { stroke: axis, grid: { stroke: grid, width: 1 }, incrs: dayIncrements, values: (_u, splits) => splits.map((split) => new Date(split * 1000).toISOString().slice(0, 10)) },
-          { stroke: axis, grid: { stroke: grid, width: 1 } },
+          { stroke: axis, grid: { stroke: grid, width: 1 }, size: axisSizeForLabels },
         ],
         series: [
           {},
