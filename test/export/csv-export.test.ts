@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../main/core/fixtures/index.js';
+import { openAndWait } from '../support/open-archives.js';
 import { toCsv } from '../../main/core/output/csv.js';
 import { createBackend, type Backend } from '../../main/service/backend.js';
 
@@ -35,15 +36,7 @@ describe('reports.csv channel', () => {
     out = mkdtempSync(join(tmpdir(), 'custos-csv-out-'));
     await writeArchive(archive, { format: 'chained', seed: 5, entries: 50, rotation: 'single' });
     backend = await createBackend({ dataDir, demoDir: archive });
-    const done = new Promise<void>((resolve) => {
-      const off = backend.on('open.done', () => {
-        off();
-        resolve();
-      });
-    });
-    const started = await backend.invoke('archives.open', { paths: [archive], mode: 'replace' });
-    if (!started.ok) throw new Error(started.error.message);
-    await done;
+    await openAndWait(backend, { paths: [archive] });
   });
 
   afterAll(async () => {

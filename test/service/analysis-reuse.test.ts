@@ -16,6 +16,7 @@ import type { OpenOutcome } from '../../shared/archive.js';
 import type { ExportProgress } from '../../shared/report.js';
 import { writeArchive } from '../../main/core/fixtures/index.js';
 import { createBackend, type Backend } from '../../main/service/backend.js';
+import { openAndWait, type OpenInTest } from '../support/open-archives.js';
 
 const reads = vi.hoisted(() => ({ paths: [] as string[][], gate: null as Promise<void> | null }));
 
@@ -41,15 +42,8 @@ function value<T>(result: { ok: true; value: T } | { ok: false; error: { message
   return result.value;
 }
 
-async function openAndWait(request: { paths: string[]; mappingPath?: string; mode?: 'add' | 'replace' }): Promise<OpenOutcome> {
-  const done = new Promise<OpenOutcome>((resolveDone) => {
-    const off = backend.on('open.done', (outcome) => {
-      off();
-      resolveDone(outcome);
-    });
-  });
-  value(await backend.invoke('archives.open', { mode: 'replace', ...request }));
-  const outcome = await done;
+async function openOk(request: OpenInTest): Promise<OpenOutcome> {
+  const outcome = await openAndWait(backend, request);
   expect(outcome.failed).toEqual([]);
   return outcome;
 }
@@ -91,7 +85,7 @@ beforeEach(() => {
 
 describe('report exports reuse the analysis data', () => {
   it('reads the open archive once for the views and every PDF export, and says the data was reused', async () => {
-    await openAndWait({ paths: [chained] });
+    await openOk({ paths: [chained] });
     const patient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';
     const view = value(await backend.invoke('analyses.accessReport', { patients: [patient] }));
     expect(view.rows.length).toBeGreaterThan(0);
@@ -117,7 +111,7 @@ describe('report exports reuse the analysis data', () => {
   });
 
   it('an export started while the analysis data loads waits for that load instead of reading again', async () => {
-    await openAndWait({ paths: [larger] });
+    await openOk({ paths: [larger] });
     const patient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';
     const release = holdReads();
     const view = backend.invoke('analyses.alerts', { filter: {} });
@@ -148,7 +142,7 @@ describe('report exports reuse the analysis data', () => {
   });
 
   it('cancels an export that waits for the load, without stopping the load the views need', async () => {
-    await openAndWait({ paths: [chained] });
+    await openOk({ paths: [chained] });
     const patient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';
     const release = holdReads();
     const target = join(out, 'cancelled-waiting.pdf');
@@ -186,7 +180,7 @@ describe('a generic archive opened with a mapping file', () => {
   });
 
   it('is analysed with its mapping: its entries appear in a patient report, on screen and in the PDF', async () => {
-    const outcome = await openAndWait({ paths: [log], mappingPath });
+    const outcome = await openOk({ paths: [log], mappingPath });
     expect(outcome.opened.map((file) => file.format)).toEqual(['generic']);
 
     const report = value(await backend.invoke('analyses.accessReport', { patients: ['P7'] }));
@@ -221,9 +215,9 @@ describe('a generic archive opened with a mapping file', () => {
   });
 
   it('is analysed with its mapping next to archives opened without one, and each keeps its verdict', async () => {
-    await openAndWait({ paths: [chained] });
+    await openOk({ paths: [chained] });
     const chainedPatient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';
-    await openAndWait({ paths: [log], mappingPath, mode: 'add' });
+    await openOk({ paths: [log], mappingPath, mode: 'add' });
 
     const generic = value(await backend.invoke('analyses.accessReport', { patients: ['P7'] }));
     expect(generic.rows.map((row) => `${row.user} ${row.source.line}`)).toEqual(['dr_a 1', 'dr_c 3']);

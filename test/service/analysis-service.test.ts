@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenOutcome } from '../../shared/archive.js';
 import { createBackend, type Backend } from '../../main/service/backend.js';
+import { openAndWait } from '../support/open-archives.js';
 
 const DEMO = resolve('assets/demo');
 const CHAINED = join(DEMO, 'clinic-chained');
@@ -25,18 +25,6 @@ const burst = chainedManifest.planted.find((plant) => plant.id === 'burst-1')!;
 
 let backend: Backend;
 let dataDir: string;
-
-async function openAndWait(paths: string[], mode: 'add' | 'replace' = 'replace'): Promise<OpenOutcome> {
-  const done = new Promise<OpenOutcome>((resolveDone) => {
-    const off = backend.on('open.done', (outcome) => {
-      off();
-      resolveDone(outcome);
-    });
-  });
-  const started = await backend.invoke('archives.open', { paths, mode });
-  if (!started.ok) throw new Error(started.error.message);
-  return done;
-}
 
 function value<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!result.ok) throw new Error(result.error.message);
@@ -91,7 +79,7 @@ describe('analysis channels on the bundled demo archive', () => {
   it('lists the demo sub-folders so the first start opens all three sample archives', async () => {
     const paths = value(await backend.invoke('archives.demo', {})).paths;
     expect(paths).toEqual([join(DEMO, 'assistant-selectools'), join(DEMO, 'clinic-chained'), join(DEMO, 'clinic-hipaa')]);
-    const outcome = await openAndWait(paths);
+    const outcome = await openAndWait(backend, { paths });
     expect(outcome.failed).toEqual([]);
     expect(outcome.opened.length).toBe(10);
   });

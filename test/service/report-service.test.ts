@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../main/core/fixtures/index.js';
+import { openAndWait } from '../support/open-archives.js';
 import { createBackend, type Backend } from '../../main/service/backend.js';
 import type { ExportProgress } from '../../shared/report.js';
 
@@ -17,15 +18,7 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'custos-report-out-'));
   await writeArchive(archive, { format: 'chained', seed: 41, entries: 300, rotation: 'single' });
   backend = await createBackend({ dataDir, demoDir: archive });
-  const done = new Promise<void>((resolve) => {
-    const off = backend.on('open.done', () => {
-      off();
-      resolve();
-    });
-  });
-  const started = await backend.invoke('archives.open', { paths: [archive], mode: 'replace' });
-  if (!started.ok) throw new Error(started.error.message);
-  await done;
+  await openAndWait(backend, { paths: [archive] });
 });
 
 afterAll(async () => {
