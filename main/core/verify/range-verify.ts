@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
+import { canonicalChunkBuffer } from '../json/fast-canonical.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type RawLine } from '../reader/line-splitter.js';
 import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
 
@@ -27,7 +28,8 @@ export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: numb
   const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES, request.start, 1);
   const visit = (bytes: Buffer, start: number, end: number, line: number, byteOffset: number): void => verifier.acceptBytes(bytes, start, end, line, byteOffset);
   const other = (line: RawLine): void => void verifier.acceptLine(line);
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  // Read into the canonicalizer's own memory: its fast path then reads each line where it lies.
+  const buffer = canonicalChunkBuffer(CHUNK_BYTES);
   let fd: number | null = null;
   let position = request.start;
   let reported = 0;
