@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES, NOT_A_STRING, canonicalWithout } from '../../main/core/json/fast-canonical.js';
+import { MAX_LINE_BYTES, NOT_A_STRING, canonicalChunkBuffer, canonicalWithout, scanCanonical, scannedCanonical, scannedField, scannedFieldIs, scannedRemoved } from '../../main/core/json/fast-canonical.js';
 import { parsePyJson } from '../../main/core/json/parse.js';
 import { canonicalPython } from '../../main/core/json/python-dumps.js';
 import { withoutKey, type PyObject } from '../../main/core/json/py-value.js';
@@ -66,6 +66,30 @@ describe('canonicalWithout', () => {
     const line = '{"x": {"timestamp": "inner", "a": "inner"}, "timestamp": "2026-01-05T10:00:00", "_previous_hash": "genesis", "a": "Zo\\u00eb \\ud800 \\"q\\"", "b": "café", "_hash": "h"}';
     expect(fast(line, '_hash')?.fields).toEqual(['genesis', '2026-01-05T10:00:00', 'Zoë \ud800 "q"', null, 'café']);
     expect(canonicalWithout(Buffer.from(line), '_hash', { fields: ['_hash', 'x'] })?.fields).toEqual(['h', NOT_A_STRING]);
+  });
+
+  it('compares a requested field with a text in place, for plain, escaped, absent and non-string values', () => {
+    const line = '{"x": {"p": "genesis"}, "p": "ab12", "q": "Zo\\u00eb", "r": 7, "_hash": "h"}';
+    expect(scanCanonical(Buffer.from(line), 0, Buffer.byteLength(line), '_hash', ['p', 'q', 'r', 's'])).toBe(true);
+    expect([scannedFieldIs(0, 'ab12'), scannedFieldIs(0, 'ab1'), scannedFieldIs(0, 'ab13'), scannedFieldIs(0, 'genesis')]).toEqual([true, false, false, false]);
+    expect([scannedFieldIs(1, 'Zoë'), scannedFieldIs(1, 'Zo\\u00eb')]).toEqual([true, false]);
+    expect([scannedFieldIs(2, '7'), scannedFieldIs(3, ''), scannedField(3)]).toEqual([false, false, null]);
+    expect(scannedCanonical().toString()).toBe('{"p": "ab12", "q": "Zo\\u00eb", "r": 7, "x": {"p": "genesis"}}');
+  });
+
+  it('reads lines in place from the chunk buffer and leaves its bytes as they were', () => {
+    const text = '{"b": 1, "a": [1.50, "x"], "_hash": "h"}\n{"c": "\u00e9"}\n';
+    const chunk = canonicalChunkBuffer(64);
+    chunk.fill(0x78);
+    chunk.write(text, 0, 'utf8');
+    const before = Buffer.from(chunk);
+    const firstEnd = text.indexOf('\n');
+    expect(scanCanonical(chunk, 0, firstEnd, '_hash', [])).toBe(true);
+    expect(scannedCanonical().toString()).toBe('{"a": [1.5, "x"], "b": 1}');
+    expect(scannedRemoved()).toBe('h');
+    expect(scanCanonical(chunk, firstEnd + 1, Buffer.byteLength(text) - 1, '_hash', [])).toBe(true);
+    expect(scannedCanonical().toString()).toBe('{"c": "\\u00e9"}');
+    expect(chunk.equals(before)).toBe(true);
   });
 
   it.each([

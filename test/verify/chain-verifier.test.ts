@@ -72,4 +72,24 @@ describe('ChainVerifier', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ kind: 'link-break', line: 1, expected: 'genesis', found: chain[2]?.get('_hash') });
   });
+
+  it('offers the shortcut for pre-checked entries only where a link is a plain comparison, and it leaves the same state as accept', () => {
+    const viaAccept = new ChainVerifier('f', CHAINED_SPEC, { kind: 'deferred' });
+    const viaShortcut = new ChainVerifier('f', CHAINED_SPEC, { kind: 'deferred' });
+    expect(viaShortcut.expectedLink).toBeNull(); // the first entry's link is judged by accept (deferred here)
+    feed(viaAccept, chain.slice(0, 10), 1);
+    feed(viaShortcut, chain.slice(0, 1), 1);
+    chain.slice(1, 10).forEach((entry, i) => {
+      expect(viaShortcut.expectedLink).toBe(chain[i]?.get('_hash'));
+      viaShortcut.acceptLinked(i + 2, entry.get('_hash') as string, 100 * (i + 2));
+    });
+    expect({ ...viaShortcut.position, byteOffset: 0 }).toEqual({ ...viaAccept.position, byteOffset: 0 });
+    expect(viaShortcut.position.byteOffset).toBe(1000);
+    expect(viaShortcut.lastEntry).toEqual(viaAccept.lastEntry);
+    expect(viaShortcut.firstLink).toEqual(viaAccept.firstLink);
+    // A link break after shortcut entries still names the earlier line it links to (the recent-hash ring is kept).
+    expect(viaShortcut.accept(linkRecordOf(chain[9] as PyObject, CHAINED_SPEC, 11))[0]?.detail).toContain('links to the entry at line 9');
+    viaShortcut.interrupt(12);
+    expect(viaShortcut.expectedLink).toBeNull(); // after an unreadable line the next link cannot be judged
+  });
 });

@@ -168,12 +168,29 @@ export function canonicalWithout(line: Buffer, key: string, options: CanonicalWi
 
 /** canonicalWithout of the line at bytes[start, end) (saves the caller a view per line). */
 export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
-  const module = load();
   const fields = options.fields ?? NO_FIELDS;
-  if (!configure(module, key, fields)) return null;
+  if (!scanCanonical(bytes, start, end, key, fields)) return null;
+  const view = scannedCanonical();
+  const removed = scannedRemoved();
+  const values: Array<string | null | typeof NOT_A_STRING> = [];
+  for (let f = 0; f < fields.length; f++) values.push(fields[f] === key ? removed : scannedField(f));
+  return { canonical: options.reuseBuffer ? view : Buffer.from(view), removed, fields: values };
+}
+
+/** The module that answered the last scanCanonical (set only when it succeeded). */
+let scanned: Loaded | null = null;
+
+/**
+ * canonicalWithoutIn for hot loops, without an object per line: true when the fast path vouches
+ * for the line, whose answer the scanned* functions then read until the next call.
+ */
+export function scanCanonical(bytes: Buffer, start: number, end: number, key: string, fields: readonly string[]): boolean {
+  const module = load();
+  scanned = null;
+  if (!configure(module, key, fields)) return false;
   const length = end - start;
-  if (length > MAX_LINE_BYTES) return null;
-  const { heap, results } = module;
+  if (length > MAX_LINE_BYTES) return false;
+  const { heap } = module;
   let at: number;
   if (bytes.buffer === heap.buffer && bytes.byteOffset + start >= LAYOUT.chunk && bytes.byteOffset + end < LAYOUT.line) {
     at = bytes.byteOffset + start; // already in the chunk region (canonicalChunkBuffer)
@@ -181,19 +198,32 @@ export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, ke
     bytes.copy(heap, LAYOUT.line, start, end);
     at = LAYOUT.line;
   }
-  if (module.exports.canonicalize(at, at + length) < 0) return null;
-  const vs = results[R_START] as number;
-  const ve = results[R_END] as number;
-  const canonical = options.reuseBuffer ? heap.subarray(vs, ve) : Buffer.from(heap.subarray(vs, ve));
-  const removedStart = results[R_REMOVED_START] as number;
-  const removed = removedStart >= 0 ? heap.toString('latin1', removedStart, results[R_REMOVED_END] as number) : null;
-  const values: Array<string | null | typeof NOT_A_STRING> = [];
-  for (let f = 0; f < fields.length; f++) values.push(fields[f] === key ? removed : fieldValue(heap, results, f));
-  return { canonical, removed, fields: values };
+  if (module.exports.canonicalize(at, at + length) < 0) return false;
+  scanned = module;
+  return true;
 }
 
-/** The decoded value of a requested field from its (validated) bytes in the line. */
-function fieldValue(heap: Buffer, results: Int32Array, f: number): string | null | typeof NOT_A_STRING {
+function lastScan(): Loaded {
+  if (!scanned) throw new Error('no line was canonicalized');
+  return scanned;
+}
+
+/** The canonical bytes of the last scanned line: a view into the module's memory, valid until the next scan. */
+export function scannedCanonical(): Buffer {
+  const { heap, results } = lastScan();
+  return heap.subarray(results[R_START] as number, results[R_END] as number);
+}
+
+/** The removed key's string value in the last scanned line, or null when it was absent. */
+export function scannedRemoved(): string | null {
+  const { heap, results } = lastScan();
+  const start = results[R_REMOVED_START] as number;
+  return start >= 0 ? heap.toString('latin1', start, results[R_REMOVED_END] as number) : null;
+}
+
+/** Requested field f of the last scanned line: its string, null when absent, NOT_A_STRING for another type. */
+export function scannedField(f: number): string | null | typeof NOT_A_STRING {
+  const { heap, results } = lastScan();
   const start = results[R_FIELDS + 3 * f] as number;
   if (start < 0) return null;
   const end = results[R_FIELDS + 3 * f + 1] as number;
@@ -201,6 +231,17 @@ function fieldValue(heap: Buffer, results: Int32Array, f: number): string | null
   if (results[R_FIELDS + 3 * f + 2] === 1) return heap.toString('latin1', start + 1, end - 1);
   // Escapes, raw UTF-8 or DEL: JSON.parse decodes validated JSON strings exactly (lone surrogates included).
   return JSON.parse(heap.toString('utf8', start, end)) as string;
+}
+
+/** Requested field f of the last scanned line is the string `text` (compared in place: no string is made). */
+export function scannedFieldIs(f: number, text: string): boolean {
+  const { heap, results } = lastScan();
+  const start = results[R_FIELDS + 3 * f] as number;
+  if (start < 0 || results[R_FIELDS + 3 * f + 2] !== 1) return scannedField(f) === text;
+  const end = results[R_FIELDS + 3 * f + 1] as number;
+  if (end - start - 2 !== text.length) return false;
+  for (let k = 0; k < text.length; k++) if (heap[start + 1 + k] !== text.charCodeAt(k)) return false;
+  return true;
 }
 
 const NO_FIELDS: readonly string[] = [];

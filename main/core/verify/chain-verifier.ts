@@ -149,20 +149,41 @@ export class ChainVerifier {
     }
 
     // 3. Resynchronise on this entry, whatever happened above.
-    this.lastHash = record.storedHash;
-    this.lastHashKnown = record.storedHash !== null;
-    if (contentVerified) this.headHash = record.storedHash;
-    this.lastLine = record.line;
-    this.lastEntryLine = record.line;
-    this.lastEntryHash = record.storedHash;
+    this.advance(record.line, record.storedHash, contentVerified, byteEnd);
+    return findings;
+  }
+
+  /**
+   * The previous-hash value that links the next entry, or null when the next entry's link is not a
+   * plain comparison (the first entry, or after an unreadable line): accept() judges those.
+   */
+  get expectedLink(): string | null {
+    if (!this.lastHashKnown || (this.entries === 0 && this.firstLink === null && this.firstRule.kind !== 'resume')) return null;
+    return this.lastHash;
+  }
+
+  /**
+   * accept() for an entry the caller has already checked: its recomputed hash equals `storedHash`
+   * and its previous-hash equals expectedLink. No findings; the hot loop of range verification.
+   */
+  acceptLinked(line: number, storedHash: string, byteEnd?: number): void {
+    this.advance(line, storedHash, true, byteEnd);
+  }
+
+  private advance(line: number, storedHash: string | null, contentVerified: boolean, byteEnd: number | undefined): void {
+    this.lastHash = storedHash;
+    this.lastHashKnown = storedHash !== null;
+    if (contentVerified) this.headHash = storedHash;
+    this.lastLine = line;
+    this.lastEntryLine = line;
+    this.lastEntryHash = storedHash;
     this.entries++;
     if (byteEnd !== undefined) this.byteOffset = byteEnd;
-    if (record.storedHash !== null) {
-      this.recentHashes[this.recentNext] = record.storedHash;
-      this.recentLines[this.recentNext] = record.line;
+    if (storedHash !== null) {
+      this.recentHashes[this.recentNext] = storedHash;
+      this.recentLines[this.recentNext] = line;
       this.recentNext = (this.recentNext + 1) % RECENT;
     }
-    return findings;
   }
 
   private checkGenesis(record: LinkRecord): Finding[] {

@@ -10,7 +10,7 @@ import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { canonicalText, chainSpecFor, sha256Hex, type ChainSpec } from '../formats/chain-spec.js';
 import { detectFormat, timestampPath } from '../formats/detect.js';
 import { getAtPath, splitFieldPath } from '../formats/field-path.js';
-import { canonicalWithout, canonicalWithoutIn, NOT_A_STRING, type CanonicalWithoutOptions } from '../json/fast-canonical.js';
+import { canonicalWithout, NOT_A_STRING, scanCanonical, scannedCanonical, scannedField, scannedFieldIs, scannedRemoved } from '../json/fast-canonical.js';
 import { JsonSyntaxError, parsePyJson } from '../json/parse.js';
 import { pyTypeName, type PyObject, type PyValue } from '../json/py-value.js';
 import type { RawLine } from '../reader/line-splitter.js';
@@ -105,7 +105,7 @@ export class FileVerifier {
   private trackFields = true;
   private fast = false;
   /** Top-level fields the fast path reads along: the previous hash, then the time (when it is top-level). */
-  private fastOptions: CanonicalWithoutOptions = { reuseBuffer: true, fields: [] };
+  private fastFields: readonly string[] = [];
   private readonly times = new TimestampCache();
   private wholeEntryPythonHash = false;
   private entries = 0;
@@ -225,18 +225,27 @@ export class FileVerifier {
    */
   private verifyInPlace(bytes: Buffer, start: number, end: number, line: number, byteEnd: number): Finding[] | null {
     const spec = this.spec as ChainSpec;
-    const exact = canonicalWithoutIn(bytes, start, end, spec.hashField, this.fastOptions);
-    if (!exact) return null;
+    if (!scanCanonical(bytes, start, end, spec.hashField, this.fastFields)) return null;
     let time: string | null = null;
     if (this.timePath !== null) {
-      const found = exact.fields[1];
+      const found = scannedField(1);
       if (found === NOT_A_STRING) return null; // e.g. epoch seconds: the full path reads those
-      time = found ?? null;
+      time = found;
     }
-    const previous = exact.fields[0];
-    const record: LinkRecord = { line, storedHash: exact.removed, previousHash: typeof previous === 'string' ? previous : null, computedHash: sha256Hex(exact.canonical) };
+    const stored = scannedRemoved();
+    const computed = sha256Hex(scannedCanonical());
     this.entries++;
-    const findings = (this.chain as ChainVerifier).accept(record, byteEnd);
+    const chain = this.chain as ChainVerifier;
+    const expected = chain.expectedLink;
+    let findings: Finding[];
+    if (stored !== null && computed === stored && expected !== null && scannedFieldIs(0, expected)) {
+      // The common case, settled without the previous hash as a string.
+      chain.acceptLinked(line, stored, byteEnd);
+      findings = [];
+    } else {
+      const previous = scannedField(0);
+      findings = chain.accept({ line, storedHash: stored, previousHash: typeof previous === 'string' ? previous : null, computedHash: computed }, byteEnd);
+    }
     if (time !== null) this.checkTimeValue(time, line, findings);
     if (findings.length > 0) this.findings.push(...findings);
     return findings;
@@ -289,7 +298,7 @@ export class FileVerifier {
     // Fast path: whole-entry python-json chains, when values are not wanted and the time is a top-level field.
     this.fast = !this.options.needValues && this.wholeEntryPythonHash && (this.timePath === null || splitFieldPath(this.timePath).length === 1);
     // The time path is one segment here: its key name (a path's `\.` is a literal dot).
-    if (this.fast && this.spec) this.fastOptions = { reuseBuffer: true, fields: this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, splitFieldPath(this.timePath)[0] as string] };
+    if (this.fast && this.spec) this.fastFields = this.timePath === null ? [this.spec.previousHashField] : [this.spec.previousHashField, splitFieldPath(this.timePath)[0] as string];
   }
 
   private detect(value: PyObject, line: number, findings: Finding[]): void {

@@ -115,6 +115,26 @@ export function resetOrders(): void {
   return o + extra <= scratchLimit;
 }
 
+/**
+ * The first byte at or after k that is not printable ASCII other than quote and backslash: 16 bytes
+ * per step (most of a line is such runs: hashes, ids, times). The NUL sentinel ends every run; the
+ * 16-byte loads may look past it, which the fixed layout leaves room for.
+ */
+@inline function plainRun(k: i32): i32 {
+  const quote = i8x16.splat(<i8>QUOTE);
+  const backslash = i8x16.splat(<i8>BACKSLASH);
+  const space = i8x16.splat(0x20);
+  const tilde = i8x16.splat(0x7e);
+  while (true) {
+    const v = v128.load(<usize>k);
+    const special = v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), v128.or(i8x16.lt_u(v, space), i8x16.gt_u(v, tilde)));
+    const mask = i8x16.bitmask(special);
+    if (mask != 0) return k + ctz<i32>(mask);
+    k += 16;
+  }
+  return -1; // not reached
+}
+
 @inline function isWs(b: i32): bool {
   return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
 }
@@ -236,9 +256,8 @@ function stringValue(i: i32): i32 {
   let k = i + 1;
   stringHasEscape = false;
   while (true) {
-    // The NUL sentinel after the line ends this loop.
-    let b = at(k);
-    while (<u32>(b - 0x20) < 0x5f && b != QUOTE && b != BACKSLASH) b = at(++k);
+    k = plainRun(k);
+    const b = at(k);
     if (k >= srcEnd) return FAIL;
     if (b == QUOTE) {
       vs = i;
@@ -604,11 +623,8 @@ function arrayValue(i: i32, depth: i32): i32 {
 
 /** Scans a key at i (its opening quote); returns its closing quote, or FAIL for escapes/non-ASCII. */
 function keyEnd(i: i32): i32 {
-  let k = i + 1;
-  // The NUL sentinel after the line ends this loop (and fails it).
-  let b = at(k);
-  while (<u32>(b - 0x20) < 0x5f && b != QUOTE && b != BACKSLASH) b = at(++k);
-  return b == QUOTE && k < srcEnd ? k : FAIL;
+  const k = plainRun(i + 1);
+  return at(k) == QUOTE && k < srcEnd ? k : FAIL;
 }
 
 /** The key at [start, end) equals the host-written name at `name` (length, then bytes). */
