@@ -132,7 +132,6 @@ export function resetOrders(): void {
     if (mask != 0) return k + ctz<i32>(mask);
     k += 16;
   }
-  return -1; // not reached
 }
 
 @inline function isWs(b: i32): bool {
@@ -275,7 +274,6 @@ function stringValue(i: i32): i32 {
     }
     return rewriteString(i, k);
   }
-  return FAIL; // not reached
 }
 
 /** Writes the string at i Python's way (its bytes up to `from` are already known to be plain). */
