@@ -32,6 +32,8 @@ function startWorker(): Worker {
 
 export class VerifyPool implements ParallelVerifier {
   readonly concurrency: number;
+  /** Each range is self-contained: scanArchive may verify the next files ahead of their turn. */
+  readonly readsAhead = true;
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: Task[] = [];

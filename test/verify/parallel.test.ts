@@ -93,3 +93,44 @@ describe('worker pool', () => {
     expect(parallel.verdict).toEqual(single.verdict);
   });
 });
+
+describe('folders of daily files', () => {
+  /** The pool, counting the files it was given (a file verified ahead of its turn is one range when small). */
+  const counting = () => {
+    const paths = new Set<string>();
+    const verifier = {
+      concurrency: pool.concurrency,
+      readsAhead: true,
+      verifyRange: (request: Parameters<typeof pool.verifyRange>[0], onProgress?: (bytes: number) => void) => {
+        paths.add(request.path);
+        return pool.verifyRange(request, onProgress);
+      },
+    };
+    return { verifier, paths };
+  };
+
+  it.each<TamperKind | 'clean'>(['clean', 'delete-file', 'modify-field', 'cut-last-line', 'rechain-after-change'])(
+    '%s: small files verified ahead of their turn report what one thread reports, in file order',
+    async (kind) => {
+      const dir = join(root, `daily-${kind}`);
+      await writeArchive(dir, { format: 'chained', seed: 21, entries: 900, days: 6, ...(kind === 'clean' ? {} : { tamper: kind }) });
+      // An unchained file (first, by name) and a compressed one (last) are read on this thread.
+      await writeArchive(join(dir, 'assistant'), { format: 'selectools', seed: 3, entries: 60, rotation: 'single' });
+      await writeArchive(join(dir, 'zz-gz'), { format: 'chained', seed: 4, entries: 50, gzip: true, rotation: 'single' });
+      const events = (into: string[]) => ({ onFinding: (f: { kind: string; file: string; line: number | null }) => into.push(`${f.kind}@${f.file}:${f.line}`), onFileDone: (r: { path: string }) => void into.push(`done ${r.path}`) });
+      const singleEvents: string[] = [];
+      const single = await scanArchive([dir], events(singleEvents));
+      const { verifier, paths } = counting();
+      const aheadEvents: string[] = [];
+      const ahead = await scanArchive([dir], { parallel: verifier, ...events(aheadEvents) });
+      expect(ahead.files).toEqual(single.files);
+      expect(summary(ahead.findings)).toEqual(summary(single.findings));
+      expect(ahead.verdict).toEqual(single.verdict);
+      expect(aheadEvents).toEqual(singleEvents);
+      // Every plain chained file after the first file went to the pool; the selectools and gzip files did not.
+      const aheadable = single.files.slice(1).filter((file) => file.format === 'chained' && !file.path.endsWith('.gz')).map((file) => file.path);
+      expect(aheadable.length).toBeGreaterThanOrEqual(4);
+      expect([...paths].sort()).toEqual(aheadable.sort());
+    },
+  );
+});

@@ -47,6 +47,11 @@ export interface ScanProgress {
 export interface ParallelVerifier {
   readonly concurrency: number;
   verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan>;
+  /**
+   * Ranges need no per-file set-up (onFileStart), so the next files may be verified ahead of their
+   * turn: a folder of daily files then keeps every thread busy, not only its big files.
+   */
+  readonly readsAhead?: boolean;
 }
 
 export interface ScanOptions extends AnchorExpectation {
@@ -73,7 +78,11 @@ export interface ScanResult extends VerifyReport {
   unopened: string[];
 }
 
-const HASH_READ_BYTES = 4 << 20;
+const HASH_READ_BYTES = 1 << 20;
+/** Enough for the first entry of any log: format detection reads no further. */
+const PEEK_READ_BYTES = 64 << 10;
+/** Files verified ahead of the one being reported, when the pool allows it (ParallelVerifier.readsAhead). */
+const READ_AHEAD_FILES = 8;
 /** The smallest range worth a trip to a worker (bigger files use at most ~32 ranges per thread). */
 const MIN_RANGE_BYTES = 1 << 20;
 
@@ -85,13 +94,16 @@ function abortError(): Error {
   return error;
 }
 
-/** sha256 of a file, read in large pieces into one reused buffer (no garbage per piece). */
+/** Read buffers of finished hashFile calls, reused by the next ones (files of a folder are hashed a few at a time). */
+const idleHashBuffers: Buffer[] = [];
+
+/** sha256 of a file, read in large pieces into a reused buffer (no garbage per piece or per file). */
 async function hashFile(path: string): Promise<string | null> {
   const hash = createHash('sha256');
   let handle: FileHandle | null = null;
+  const buffer = idleHashBuffers.pop() ?? Buffer.allocUnsafe(HASH_READ_BYTES);
   try {
     handle = await open(path, 'r');
-    const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
@@ -102,6 +114,7 @@ async function hashFile(path: string): Promise<string | null> {
     return null;
   } finally {
     await handle?.close();
+    if (idleHashBuffers.length < READ_AHEAD_FILES + 1) idleHashBuffers.push(buffer);
   }
 }
 
@@ -122,8 +135,10 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
   const reports: FileReport[] = [];
   const fileFindings = new Map<string, Finding[]>();
 
-  for (const file of collected.files) {
+  const ahead = new ReadAhead(collected.files, options);
+  for (const [index, file] of collected.files.entries()) {
     if (options.signal?.aborted) throw abortError();
+    ahead.startAfter(index);
     await options.onFileStart?.(file);
     const context: FileContext = {
       options,
@@ -140,7 +155,7 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
       countEntry: () => entries++,
       emit,
     };
-    const { span, sha256 } = await scanFile(file, context);
+    const { span, sha256 } = (await ahead.take(index, context)) ?? (await scanFile(file, context));
     if (options.signal?.aborted) throw abortError();
     archiveBytesDone += file.size;
     const spec = span.format ? chainSpecFor(span.format, options.mapping) : null;
@@ -178,26 +193,106 @@ interface FileContext {
   emit: (findings: readonly Finding[]) => void;
 }
 
-async function scanFile(file: ArchiveFile, context: FileContext): Promise<{ span: VerifiedSpan; sha256: string | null }> {
+async function scanFile(file: ArchiveFile, context: FileContext): Promise<ScannedFile> {
   const { options } = context;
   const parallel = options.parallel;
   if (parallel && !options.onRecord && !file.compressed && file.size >= (options.parallelMinBytes ?? 8 << 20)) {
-    const detected = options.format ? { format: options.format, reason: 'chosen with --format' } : await peekFormat(file, options.mapping);
-    if (detected && chainSpecFor(detected.format, options.mapping)) {
-      try {
-        return await scanFileInParallel(file, detected.format, detected.reason, parallel, context);
-      } catch {
-        // The file could not be split or a worker failed: read it on this thread, which reports why.
-      }
+    try {
+      const scanned = await verifyOnPool(file, parallel, options, context.progress);
+      if (scanned) return reportPoolScan(scanned, context);
+    } catch {
+      // The file could not be split or a worker failed: read it on this thread, which reports why.
     }
   }
   return scanFileSequentially(file, context);
 }
 
+interface ScannedFile {
+  span: VerifiedSpan;
+  sha256: string | null;
+}
+
+/**
+ * Files after the current one, verified on the pool before their turn (each as one range when
+ * small, split when big). Their results are reported in file order, as if read when reached.
+ */
+class ReadAhead {
+  private readonly jobs = new Map<number, { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null }>();
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly files: readonly ArchiveFile[],
+    private readonly options: ScanOptions,
+  ) {
+    this.enabled = options.parallel?.readsAhead === true && !options.onRecord;
+  }
+
+  /** Starts the files after `index` that are not started yet (up to READ_AHEAD_FILES ahead). */
+  startAfter(index: number): void {
+    const parallel = this.options.parallel;
+    if (!this.enabled || !parallel) return;
+    for (let next = index + 1; next < Math.min(this.files.length, index + 1 + READ_AHEAD_FILES); next++) {
+      const file = this.files[next] as ArchiveFile;
+      if (this.jobs.has(next) || file.compressed) continue;
+      const job: { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null } = { done: Promise.resolve(null), bytes: 0, follow: null };
+      job.done = verifyOnPool(file, parallel, this.options, (bytes) => {
+        job.bytes = bytes;
+        job.follow?.(bytes);
+      }).catch(() => null); // the file is then read when reached, which reports why
+      this.jobs.set(next, job);
+    }
+  }
+
+  /** The result of file `index` if it was started ahead (null: read it now), reported as the current file. */
+  async take(index: number, context: FileContext): Promise<ScannedFile | null> {
+    const job = this.jobs.get(index);
+    if (!job) return null;
+    this.jobs.delete(index);
+    job.follow = context.progress;
+    context.progress(job.bytes);
+    const scanned = await job.done;
+    return scanned && reportPoolScan(scanned, context);
+  }
+}
+
+/**
+ * Verifies an uncompressed chained file on the pool (several ranges per thread when big, one range
+ * when small) while this thread hashes the whole file; null when the file does not qualify.
+ */
+async function verifyOnPool(file: ArchiveFile, parallel: ParallelVerifier, options: ScanOptions, onBytes: (bytesDone: number) => void): Promise<ScannedFile | null> {
+  const detected = options.format ? { format: options.format, reason: 'chosen with --format' } : await peekFormat(file, options.mapping);
+  if (!detected || !chainSpecFor(detected.format, options.mapping)) return null;
+  // Several ranges per thread, biggest first: the pool hands them out as threads come free, so the
+  // threads finish together even when one of them shares its core with other work (hashing the file, other programs).
+  const ranges =
+    file.size >= (options.parallelMinBytes ?? 8 << 20)
+      ? splitGuided(file.path, file.size, parallel.concurrency, Math.max(MIN_RANGE_BYTES, Math.ceil(file.size / (64 * parallel.concurrency))))
+      : [{ start: 0, end: file.size }];
+  const done = ranges.map(() => 0);
+  const digest = hashFile(file.path);
+  const spans = await Promise.all(
+    ranges.map((range, i) =>
+      parallel.verifyRange({ path: file.path, start: range.start, end: range.end, format: detected.format, formatReason: detected.reason, mapping: options.mapping }, (bytes) => {
+        done[i] = bytes;
+        onBytes(done.reduce((a, b) => a + b, 0));
+      }),
+    ),
+  );
+  return { span: mergeSpans(file.path, chainSpecFor(detected.format, options.mapping), spans), sha256: await digest };
+}
+
+/** Counts and emits a pool-verified file's entries and findings, in the file's turn. */
+function reportPoolScan(scanned: ScannedFile, context: FileContext): ScannedFile {
+  for (let i = 0; i < scanned.span.entries; i++) context.countEntry();
+  context.emit(scanned.span.findings);
+  return scanned;
+}
+
 /** The format of a file from its first parseable entry (reading only as far as that). */
 async function peekFormat(file: ArchiveFile, mapping?: GenericMapping): Promise<{ format: FormatId; reason: string } | null> {
   const verifier = new FileVerifier({ file: file.path, mapping });
-  const reader = readLines(file);
+  // Small pieces: only the first entry is wanted, not a megabyte of lines.
+  const reader = readLines(file, { chunkBytes: PEEK_READ_BYTES });
   let seen = 0;
   try {
     for await (const batch of reader) {
@@ -215,34 +310,7 @@ async function peekFormat(file: ArchiveFile, mapping?: GenericMapping): Promise<
   return null;
 }
 
-async function scanFileInParallel(
-  file: ArchiveFile,
-  format: FormatId,
-  reason: string,
-  parallel: ParallelVerifier,
-  context: FileContext,
-): Promise<{ span: VerifiedSpan; sha256: string | null }> {
-  // Several ranges per thread, biggest first: the pool hands them out as threads come free, so the
-  // threads finish together even when one of them shares its core with other work (hashing the file, other programs).
-  const ranges = splitGuided(file.path, file.size, parallel.concurrency, Math.max(MIN_RANGE_BYTES, Math.ceil(file.size / (64 * parallel.concurrency))));
-  const done = ranges.map(() => 0);
-  const report = (): void => context.progress(done.reduce((a, b) => a + b, 0));
-  const digest = hashFile(file.path);
-  const spans = await Promise.all(
-    ranges.map((range, i) =>
-      parallel.verifyRange({ path: file.path, start: range.start, end: range.end, format, formatReason: reason, mapping: context.options.mapping }, (bytes) => {
-        done[i] = bytes;
-        report();
-      }),
-    ),
-  );
-  const span = mergeSpans(file.path, chainSpecFor(format, context.options.mapping), spans);
-  for (let i = 0; i < span.entries; i++) context.countEntry();
-  context.emit(span.findings);
-  return { span, sha256: await digest };
-}
-
-async function scanFileSequentially(file: ArchiveFile, context: FileContext): Promise<{ span: VerifiedSpan; sha256: string | null }> {
+async function scanFileSequentially(file: ArchiveFile, context: FileContext): Promise<ScannedFile> {
   const { options } = context;
   const verifier = new FileVerifier({ file: file.path, format: options.format, mapping: options.mapping, needValues: options.onRecord !== undefined });
   const reader = readLines(file, { signal: options.signal, onBytes: context.progress });
