@@ -1,19 +1,19 @@
 /**
- * Worker threads that verify byte ranges of big files in parallel (one per core by default).
- * The main thread only splits files at line boundaries and merges the ranges' results.
+ * Worker threads that verify byte ranges of big files, and whole files, in parallel (one per core
+ * by default). The main thread only splits files at line boundaries and merges the results.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { VerifiedSpan } from '../core/verify/file-verifier.js';
 import type { RangeRequest } from '../core/verify/range-verify.js';
 import type { ParallelVerifier } from '../core/verify/scan.js';
-import type { RangeWorkerMessage } from './verify-range-worker.js';
+import type { WholeFileRequest, WholeFileResult } from '../core/verify/whole-file.js';
+import type { RangeWorkerMessage, VerifyTaskMessage } from './verify-range-worker.js';
 
 interface Task {
-  id: number;
-  request: RangeRequest;
+  message: VerifyTaskMessage;
   onProgress?: (bytesDone: number) => void;
-  resolve: (span: VerifiedSpan) => void;
+  resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -32,8 +32,6 @@ function startWorker(): Worker {
 
 export class VerifyPool implements ParallelVerifier {
   readonly concurrency: number;
-  /** Each range is self-contained: scanArchive may verify the next files ahead of their turn. */
-  readonly readsAhead = true;
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: Task[] = [];
@@ -46,9 +44,17 @@ export class VerifyPool implements ParallelVerifier {
   }
 
   verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan> {
+    return this.submit((id) => ({ id, range: request }), onProgress) as Promise<VerifiedSpan>;
+  }
+
+  verifyFile(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<WholeFileResult> {
+    return this.submit((id) => ({ id, file: request }), onProgress) as Promise<WholeFileResult>;
+  }
+
+  private submit(message: (id: number) => VerifyTaskMessage, onProgress?: (bytes: number) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('The verification pool is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, onProgress, resolve, reject });
+      this.queue.push({ message: message(this.nextId++), onProgress, resolve, reject });
       this.dispatch();
     });
   }
@@ -66,7 +72,7 @@ export class VerifyPool implements ParallelVerifier {
       if (!worker) return;
       const task = this.queue.shift() as Task;
       this.running.set(worker, task);
-      worker.postMessage({ id: task.id, request: task.request });
+      worker.postMessage(task.message);
     }
   }
 
@@ -75,13 +81,13 @@ export class VerifyPool implements ParallelVerifier {
     this.all.push(worker);
     worker.on('message', (message: RangeWorkerMessage) => {
       const task = this.running.get(worker);
-      if (!task || task.id !== message.id) return;
+      if (!task || task.message.id !== message.id) return;
       if (message.kind === 'progress') {
         task.onProgress?.(message.bytes);
         return;
       }
       this.running.delete(worker);
-      if (message.kind === 'done') task.resolve(message.span as VerifiedSpan);
+      if (message.kind === 'done') task.resolve(message.result);
       else task.reject(new Error(message.message));
       this.idle.push(worker);
       this.dispatch();

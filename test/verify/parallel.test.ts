@@ -2,7 +2,7 @@
  * Parallel verification (byte ranges on worker threads, merged in order) must report exactly what
  * sequential verification reports, for every tamper variant and wherever the range boundaries fall.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,42 +95,50 @@ describe('worker pool', () => {
 });
 
 describe('folders of daily files', () => {
-  /** The pool, counting the files it was given (a file verified ahead of its turn is one range when small). */
+  /** The pool, noting which files it verified in ranges and which whole. */
   const counting = () => {
-    const paths = new Set<string>();
+    const ranged = new Set<string>();
+    const whole = new Set<string>();
     const verifier = {
       concurrency: pool.concurrency,
-      readsAhead: true,
       verifyRange: (request: Parameters<typeof pool.verifyRange>[0], onProgress?: (bytes: number) => void) => {
-        paths.add(request.path);
+        ranged.add(request.path);
         return pool.verifyRange(request, onProgress);
       },
+      verifyFile: (request: Parameters<typeof pool.verifyFile>[0], onProgress?: (bytes: number) => void) => {
+        whole.add(request.file.path);
+        return pool.verifyFile(request, onProgress);
+      },
     };
-    return { verifier, paths };
+    return { verifier, ranged, whole };
   };
 
   it.each<TamperKind | 'clean'>(['clean', 'delete-file', 'modify-field', 'cut-last-line', 'rechain-after-change'])(
-    '%s: small files verified ahead of their turn report what one thread reports, in file order',
+    '%s: files verified ahead of their turn report what one thread reports, in file order',
     async (kind) => {
       const dir = join(root, `daily-${kind}`);
       await writeArchive(dir, { format: 'chained', seed: 21, entries: 900, days: 6, ...(kind === 'clean' ? {} : { tamper: kind }) });
-      // An unchained file (first, by name) and a compressed one (last) are read on this thread.
-      await writeArchive(join(dir, 'assistant'), { format: 'selectools', seed: 3, entries: 60, rotation: 'single' });
+      // An unchained file (first, by name), a gzip chain and an empty file go to the pool whole.
+      await writeArchive(join(dir, 'assistant'), { format: 'selectools', seed: 3, entries: 60, days: 2 });
       await writeArchive(join(dir, 'zz-gz'), { format: 'chained', seed: 4, entries: 50, gzip: true, rotation: 'single' });
+      await writeFile(join(dir, 'zz-gz', 'empty.jsonl'), '');
       const events = (into: string[]) => ({ onFinding: (f: { kind: string; file: string; line: number | null }) => into.push(`${f.kind}@${f.file}:${f.line}`), onFileDone: (r: { path: string }) => void into.push(`done ${r.path}`) });
       const singleEvents: string[] = [];
       const single = await scanArchive([dir], events(singleEvents));
-      const { verifier, paths } = counting();
+      const { verifier, ranged, whole } = counting();
       const aheadEvents: string[] = [];
       const ahead = await scanArchive([dir], { parallel: verifier, ...events(aheadEvents) });
       expect(ahead.files).toEqual(single.files);
       expect(summary(ahead.findings)).toEqual(summary(single.findings));
       expect(ahead.verdict).toEqual(single.verdict);
       expect(aheadEvents).toEqual(singleEvents);
-      // Every plain chained file after the first file went to the pool; the selectools and gzip files did not.
-      const aheadable = single.files.slice(1).filter((file) => file.format === 'chained' && !file.path.endsWith('.gz')).map((file) => file.path);
-      expect(aheadable.length).toBeGreaterThanOrEqual(4);
-      expect([...paths].sort()).toEqual(aheadable.sort());
+      // Every file after the first went to the pool: plain chained files in ranges, the others whole.
+      const later = single.files.slice(1);
+      const inRanges = later.filter((file) => file.format === 'chained' && !file.path.endsWith('.gz')).map((file) => file.path);
+      expect(inRanges.length).toBeGreaterThanOrEqual(4);
+      expect([...ranged].sort()).toEqual(inRanges.sort());
+      expect([...whole].sort()).toEqual(later.map((file) => file.path).filter((path) => !inRanges.includes(path)).sort());
+      expect(whole.size).toBeGreaterThanOrEqual(3);
     },
   );
 });

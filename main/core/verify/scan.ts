@@ -13,10 +13,11 @@ import type { PyObject } from '../json/py-value.js';
 import { collectArchiveFiles, compareNatural, type ArchiveFile } from '../reader/archive-files.js';
 import { readLines } from '../reader/read-lines.js';
 import { checkAnchors, hasAnchor, type AnchorExpectation, type ArchiveEnd } from './anchors.js';
-import { FileVerifier, makeFinding, type VerifiedSpan } from './file-verifier.js';
+import { FileVerifier, type VerifiedSpan } from './file-verifier.js';
 import { mergeSpans } from './merge-spans.js';
 import type { RangeRequest } from './range-verify.js';
 import { splitGuided } from './range-verify.js';
+import { verifyWholeFile, type WholeFileRequest, type WholeFileResult } from './whole-file.js';
 import { checkSeries, type SeriesMember } from './series.js';
 import { computeVerdict } from './verdict.js';
 
@@ -48,10 +49,11 @@ export interface ParallelVerifier {
   readonly concurrency: number;
   verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): Promise<VerifiedSpan>;
   /**
-   * Ranges need no per-file set-up (onFileStart), so the next files may be verified ahead of their
-   * turn: a folder of daily files then keeps every thread busy, not only its big files.
+   * Verifies a whole file on another thread. A pool that has it needs no per-file set-up
+   * (onFileStart), so scanArchive verifies the next files ahead of their turn: a folder of daily
+   * files (gzip, unchained or small) then keeps every thread busy, not only its big files.
    */
-  readonly readsAhead?: boolean;
+  verifyFile?(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<WholeFileResult>;
 }
 
 export interface ScanOptions extends AnchorExpectation {
@@ -81,7 +83,7 @@ export interface ScanResult extends VerifyReport {
 const HASH_READ_BYTES = 1 << 20;
 /** Enough for the first entry of any log: format detection reads no further. */
 const PEEK_READ_BYTES = 64 << 10;
-/** Files verified ahead of the one being reported, when the pool allows it (ParallelVerifier.readsAhead). */
+/** Files verified ahead of the one being reported, when the pool verifies whole files (ParallelVerifier.verifyFile). */
 const READ_AHEAD_FILES = 8;
 /** The smallest range worth a trip to a worker (bigger files use at most ~32 ranges per thread). */
 const MIN_RANGE_BYTES = 1 << 20;
@@ -207,14 +209,11 @@ async function scanFile(file: ArchiveFile, context: FileContext): Promise<Scanne
   return scanFileSequentially(file, context);
 }
 
-interface ScannedFile {
-  span: VerifiedSpan;
-  sha256: string | null;
-}
+type ScannedFile = WholeFileResult;
 
 /**
- * Files after the current one, verified on the pool before their turn (each as one range when
- * small, split when big). Their results are reported in file order, as if read when reached.
+ * Files after the current one, verified on the pool before their turn: plain chained files in
+ * ranges (split when big), others whole. Their results are reported in file order, as if read when reached.
  */
 class ReadAhead {
   private readonly jobs = new Map<number, { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null }>();
@@ -224,7 +223,7 @@ class ReadAhead {
     private readonly files: readonly ArchiveFile[],
     private readonly options: ScanOptions,
   ) {
-    this.enabled = options.parallel?.readsAhead === true && !options.onRecord;
+    this.enabled = options.parallel?.verifyFile !== undefined && !options.onRecord;
   }
 
   /** Starts the files after `index` that are not started yet (up to READ_AHEAD_FILES ahead). */
@@ -233,14 +232,22 @@ class ReadAhead {
     if (!this.enabled || !parallel) return;
     for (let next = index + 1; next < Math.min(this.files.length, index + 1 + READ_AHEAD_FILES); next++) {
       const file = this.files[next] as ArchiveFile;
-      if (this.jobs.has(next) || file.compressed) continue;
+      if (this.jobs.has(next)) continue;
       const job: { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null } = { done: Promise.resolve(null), bytes: 0, follow: null };
-      job.done = verifyOnPool(file, parallel, this.options, (bytes) => {
+      const onBytes = (bytes: number): void => {
         job.bytes = bytes;
         job.follow?.(bytes);
-      }).catch(() => null); // the file is then read when reached, which reports why
+      };
+      job.done = this.verifyAhead(file, parallel, onBytes).catch(() => null); // the file is then read when reached, which reports why
       this.jobs.set(next, job);
     }
+  }
+
+  private async verifyAhead(file: ArchiveFile, parallel: ParallelVerifier, onBytes: (bytes: number) => void): Promise<ScannedFile | null> {
+    const { format, mapping } = this.options;
+    const split = file.compressed ? null : await verifyOnPool(file, parallel, this.options, onBytes);
+    if (split || !parallel.verifyFile) return split;
+    return parallel.verifyFile({ file, ...(format === undefined ? {} : { format }), ...(mapping === undefined ? {} : { mapping }) }, onBytes);
   }
 
   /** The result of file `index` if it was started ahead (null: read it now), reported as the current file. */
@@ -312,16 +319,16 @@ async function peekFormat(file: ArchiveFile, mapping?: GenericMapping): Promise<
 
 async function scanFileSequentially(file: ArchiveFile, context: FileContext): Promise<ScannedFile> {
   const { options } = context;
-  const verifier = new FileVerifier({ file: file.path, format: options.format, mapping: options.mapping, needValues: options.onRecord !== undefined });
-  const reader = readLines(file, { signal: options.signal, onBytes: context.progress });
-  let step = await reader.next();
-  while (!step.done) {
-    for (const line of step.value) {
-      const outcome = verifier.acceptLine(line);
-      context.emit(outcome.findings);
-      if (outcome.entry) {
+  return verifyWholeFile(
+    { file, ...(options.format === undefined ? {} : { format: options.format }), ...(options.mapping === undefined ? {} : { mapping: options.mapping }) },
+    {
+      needValues: options.onRecord !== undefined,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onBytes: context.progress,
+      onLine: async (line, outcome, format) => {
+        context.emit(outcome.findings);
+        if (!outcome.entry) return;
         context.countEntry();
-        const format = verifier.detectedFormat;
         if (options.onRecord && format && outcome.value) {
           await options.onRecord({
             value: outcome.value,
@@ -330,25 +337,10 @@ async function scanFileSequentially(file: ArchiveFile, context: FileContext): Pr
             lineSha256: sha256Hex(line.bytes),
           });
         }
-      }
-    }
-    step = await reader.next();
-  }
-  const summary = step.value;
-  verifier.setPhysicalLines(summary.physicalLines);
-  if (summary.error !== null) {
-    const where = summary.errorLine !== null ? `at line ${summary.errorLine}` : 'before the first line';
-    const finding = makeFinding('unreadable', file.path, null, `The file could not be read completely: ${summary.error}. Reading stopped ${where}; the lines before it were checked.`);
-    verifier.addFinding(finding);
-    context.emit([finding]);
-  }
-  const span = verifier.finish();
-  if (summary.error === null && span.lines === 0) {
-    const finding = makeFinding('parse-error', file.path, null, file.size === 0 ? 'The file is empty: it holds no audit entries.' : 'The file holds only blank lines: no audit entries.', { severity: 'warning' });
-    span.findings.push(finding);
-    context.emit([finding]);
-  }
-  return { span, sha256: summary.sha256 };
+      },
+      onEndFindings: context.emit,
+    },
+  );
 }
 
 function isoOrNull(ms: number | null): string | null {
