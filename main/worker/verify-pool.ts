@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { VerifiedSpan } from '../core/verify/file-verifier.js';
 import type { RangeRequest } from '../core/verify/range-verify.js';
 import type { ParallelVerifier } from '../core/verify/scan.js';
-import type { WholeFileRequest, WholeFileResult } from '../core/verify/whole-file.js';
+import type { WholeFileRequest, ScannedFile } from '../core/verify/whole-file.js';
 import type { RangeWorkerMessage, VerifyTaskMessage } from './verify-range-worker.js';
 
 interface Task {
@@ -47,8 +47,8 @@ export class VerifyPool implements ParallelVerifier {
     return this.submit((id) => ({ id, range: request }), onProgress) as Promise<VerifiedSpan>;
   }
 
-  verifyFile(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<WholeFileResult> {
-    return this.submit((id) => ({ id, file: request }), onProgress) as Promise<WholeFileResult>;
+  verifyFile(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<ScannedFile> {
+    return this.submit((id) => ({ id, file: request }), onProgress) as Promise<ScannedFile>;
   }
 
   private submit(message: (id: number) => VerifyTaskMessage, onProgress?: (bytes: number) => void): Promise<unknown> {

@@ -163,13 +163,8 @@ function configure(module: Loaded, key: string, fields: readonly string[]): bool
  * key's string value; null when the fast path cannot vouch for the answer (use the slow path).
  */
 export function canonicalWithout(line: Buffer, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
-  return canonicalWithoutIn(line, 0, line.length, key, options);
-}
-
-/** canonicalWithout of the line at bytes[start, end) (saves the caller a view per line). */
-export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, key: string, options: CanonicalWithoutOptions = {}): CanonicalWithout | null {
   const fields = options.fields ?? NO_FIELDS;
-  if (!scanCanonical(bytes, start, end, key, fields)) return null;
+  if (!scanCanonical(line, 0, line.length, key, fields)) return null;
   const view = scannedCanonical();
   const removed = scannedRemoved();
   const values: Array<string | null | typeof NOT_A_STRING> = [];
@@ -181,7 +176,7 @@ export function canonicalWithoutIn(bytes: Buffer, start: number, end: number, ke
 let scanned: Loaded | null = null;
 
 /**
- * canonicalWithoutIn for hot loops, without an object per line: true when the fast path vouches
+ * canonicalWithout of bytes[start, end), for hot loops: no object per line. True when the fast path vouches
  * for the line, whose answer the scanned* functions then read until the next call.
  */
 export function scanCanonical(bytes: Buffer, start: number, end: number, key: string, fields: readonly string[]): boolean {

@@ -17,7 +17,7 @@ import { FileVerifier, type VerifiedSpan } from './file-verifier.js';
 import { mergeSpans } from './merge-spans.js';
 import type { RangeRequest } from './range-verify.js';
 import { splitGuided } from './range-verify.js';
-import { verifyWholeFile, type WholeFileRequest, type WholeFileResult } from './whole-file.js';
+import { verifyWholeFile, type ScannedFile, type WholeFileRequest } from './whole-file.js';
 import { checkSeries, type SeriesMember } from './series.js';
 import { computeVerdict } from './verdict.js';
 
@@ -53,7 +53,7 @@ export interface ParallelVerifier {
    * (onFileStart), so scanArchive verifies the next files ahead of their turn: a folder of daily
    * files (gzip, unchained or small) then keeps every thread busy, not only its big files.
    */
-  verifyFile?(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<WholeFileResult>;
+  verifyFile?(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<ScannedFile>;
 }
 
 export interface ScanOptions extends AnchorExpectation {
@@ -69,7 +69,7 @@ export interface ScanOptions extends AnchorExpectation {
   signal?: AbortSignal;
   /** Verify large uncompressed chained files on several threads. Only used when there is no onRecord. */
   parallel?: ParallelVerifier;
-  /** Files at least this big go to `parallel` (default 8 MiB). */
+  /** Files at least this big are split into ranges for `parallel` (default 8 MiB); smaller ones go to it whole when read ahead. */
   parallelMinBytes?: number;
 }
 
@@ -209,14 +209,19 @@ async function scanFile(file: ArchiveFile, context: FileContext): Promise<Scanne
   return scanFileSequentially(file, context);
 }
 
-type ScannedFile = WholeFileResult;
-
 /**
  * Files after the current one, verified on the pool before their turn: plain chained files in
  * ranges (split when big), others whole. Their results are reported in file order, as if read when reached.
  */
+interface AheadJob {
+  done: Promise<ScannedFile | null>;
+  /** Bytes done so far, and who to tell about more (the progress of the file being reported). */
+  bytes: number;
+  follow: ((bytes: number) => void) | null;
+}
+
 class ReadAhead {
-  private readonly jobs = new Map<number, { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null }>();
+  private readonly jobs = new Map<number, AheadJob>();
   private readonly enabled: boolean;
 
   constructor(
@@ -233,7 +238,7 @@ class ReadAhead {
     for (let next = index + 1; next < Math.min(this.files.length, index + 1 + READ_AHEAD_FILES); next++) {
       const file = this.files[next] as ArchiveFile;
       if (this.jobs.has(next)) continue;
-      const job: { done: Promise<ScannedFile | null>; bytes: number; follow: ((bytes: number) => void) | null } = { done: Promise.resolve(null), bytes: 0, follow: null };
+      const job: AheadJob = { done: Promise.resolve(null), bytes: 0, follow: null };
       const onBytes = (bytes: number): void => {
         job.bytes = bytes;
         job.follow?.(bytes);

@@ -17,7 +17,8 @@ export interface WholeFileRequest {
   mapping?: GenericMapping;
 }
 
-export interface WholeFileResult {
+/** A verified file: its span (lines, entries, findings, chain ends) and the sha256 of its bytes. */
+export interface ScannedFile {
   span: VerifiedSpan;
   /** sha256 of the file's bytes on disk, or null when it could not be read to its end. */
   sha256: string | null;
@@ -35,7 +36,7 @@ export interface WholeFileOptions {
   onEndFindings?: (findings: readonly Finding[]) => void;
 }
 
-export async function verifyWholeFile(request: WholeFileRequest, options: WholeFileOptions = {}): Promise<WholeFileResult> {
+export async function verifyWholeFile(request: WholeFileRequest, options: WholeFileOptions = {}): Promise<ScannedFile> {
   const { file } = request;
   const verifier = new FileVerifier({ file: file.path, format: request.format, mapping: request.mapping, needValues: options.needValues === true });
   const reader = readLines(file, { signal: options.signal, onBytes: options.onBytes });
