@@ -3,7 +3,7 @@
  * api.ts all derive from it; payloads are validated at the boundary (main/service) against
  * schemas that are type-checked against these types.
  */
-import type { Result } from './result.js';
+import type { ErrorInfo, Result } from './result.js';
 import type { AnalysisChannels } from './analyses.js';
 import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from './archive.js';
 import type {
@@ -152,9 +152,14 @@ export interface Events {
   'tail.status': TailStatus;
   /** A PDF or FHIR export's progress (requests that carry an exportId). */
   'export.progress': ExportProgress;
+  /**
+   * The database worker died (out of memory, a crash): its index and the open session went with it.
+   * The backend has started a fresh one and stopped live tails; a `session.changed` follows.
+   */
+  'session.lost': ErrorInfo;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed', 'tail.batch', 'tail.alert', 'tail.status', 'export.progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['open.progress', 'open.done', 'session.changed', 'tail.batch', 'tail.alert', 'tail.status', 'export.progress', 'session.lost'] as const satisfies readonly EventName[];
 /** Electron IPC message that carries every backend event: (eventName, payload). */
 export const IPC_EVENT_MESSAGE = 'custos:event';
 

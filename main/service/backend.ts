@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { OpenOutcome } from '../../shared/archive.js';
 import { isChannel, type Channel, type EventName, type Events, type RequestOf, type ResponseOf } from '../../shared/contract.js';
 import { fail, ok, type Result } from '../../shared/result.js';
@@ -23,6 +24,8 @@ export interface BackendOptions {
   dataDir: string;
   /** Folder of the bundled demo archive; defaults to assets/demo of this installation. */
   demoDir?: string;
+  /** Starts the database worker (default: the one next to the worker client). */
+  startWorker?: () => Worker;
 }
 
 export interface Backend {
@@ -54,7 +57,7 @@ function demoPaths(dir: string): string[] {
 }
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
-  const client = new DbClient();
+  const client = new DbClient(options.startWorker ? { start: options.startWorker } : {});
   const recent = new RecentArchives(options.dataDir);
   const demoDir = options.demoDir ?? defaultDemoDir();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -99,6 +102,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   const tailService = createTailService({ client, dataDir: options.dataDir, emit, announceSession });
+  // The worker died and its index with it: say so, stop the tails (their entries were in that index),
+  // and show the empty session the next worker starts with.
+  client.onCrash((error) => {
+    emit('session.lost', error.info);
+    void tailService.stopAll().finally(announceSession);
+  });
   const analysisService = createAnalysisService({ client, dataDir: options.dataDir });
   const reportService = createReportService({ client, dataDir: options.dataDir, emit, analyses: analysisService });
 
@@ -186,7 +195,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     notificationsEnabled: () => tailService.notificationsEnabled(),
     async close() {
       for (const job of jobs.values()) job.abort();
-      await tailService.close();
+      await tailService.stopAll();
       await client.close();
     },
   };

@@ -32,7 +32,8 @@ export interface TailService {
   implementations: { [C in TailChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
   /** Whether new alerts should raise an OS notification (the desktop shell asks). */
   notificationsEnabled(): boolean;
-  close(): Promise<void>;
+  /** Stops every tail (each reports its stopped status). */
+  stopAll(): Promise<void>;
 }
 
 export function createTailService(options: TailServiceOptions): TailService {
@@ -136,10 +137,12 @@ export function createTailService(options: TailServiceOptions): TailService {
   return {
     implementations,
     notificationsEnabled: () => settings.notifications,
-    async close() {
+    async stopAll() {
       if (refreshTimer) clearTimeout(refreshTimer);
-      await Promise.all([...tails.values()].map((tail) => tail.stop()));
+      refreshTimer = null;
+      const stopping = [...tails.values()];
       tails.clear();
+      await Promise.all(stopping.map((tail) => tail.stop()));
     },
   };
 }

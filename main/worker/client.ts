@@ -32,7 +32,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 1
  * (tests) — the .ts entry through tsx. `execArgv: ['--import', 'tsx']` does not reach worker
  * threads on Node 20, so the source entry is loaded by a tiny bootstrap that registers tsx first.
  */
-function startWorker(): Worker {
+export function startDbWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const entry = new URL('./db-worker.ts', here).href;
@@ -44,45 +44,75 @@ function startWorker(): Worker {
   return new Worker(compiled, { resourceLimits: WORKER_LIMITS });
 }
 
-export class DbClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextSeq = 1;
-  private exited: Error | null = null;
+export interface DbClientOptions {
+  /** Starts a worker (default: the database worker next to this module); a crashed one is replaced through it. */
+  start?: () => Worker;
+}
 
-  constructor() {
-    this.worker = startWorker();
-    this.worker.on('message', (message: FromWorker) => this.receive(message));
-    this.worker.on('error', (error) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker failed: ${error.message}` })));
-    this.worker.on('exit', (code) => this.failAll(new WorkerError({ code: 'internal', message: `The database worker stopped (exit code ${code}).` })));
+/**
+ * Calls into the database worker. If the worker dies (out of memory, a crash in the WebAssembly
+ * database), the calls under way fail, `onCrash` listeners hear why, and the next call starts a
+ * fresh worker with an empty index: the session is lost, but the app goes on working.
+ */
+export class DbClient {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private readonly crashListeners = new Set<(error: WorkerError) => void>();
+  private readonly start: () => Worker;
+  private nextSeq = 1;
+  private closed: WorkerError | null = null;
+
+  constructor(options: DbClientOptions = {}) {
+    this.start = options.start ?? startDbWorker;
+    this.running();
   }
 
   /** Calls a worker method. Rejects with a WorkerError carrying the worker's ErrorInfo. */
   call<M extends WorkerMethod>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
-    if (this.exited !== null) return Promise.reject(this.exited);
+    if (this.closed !== null) return Promise.reject(this.closed);
+    const worker = this.running();
     const seq = this.nextSeq++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const entry: Pending = { resolve: resolve as (value: unknown) => void, reject };
       if (options.onProgress !== undefined) entry.onProgress = options.onProgress;
       this.pending.set(seq, entry);
       if (options.signal !== undefined) {
-        const cancel = (): void => this.post({ kind: 'cancel', seq });
+        // Only to the worker that got the request: a replacement never heard of this seq.
+        const cancel = (): void => {
+          if (this.worker === worker) worker.postMessage({ kind: 'cancel', seq } satisfies ToWorker);
+        };
         if (options.signal.aborted) queueMicrotask(cancel);
         else options.signal.addEventListener('abort', cancel, { once: true });
       }
-      this.post({ kind: 'request', seq, method, params });
+      worker.postMessage({ kind: 'request', seq, method, params } satisfies ToWorker);
     });
+  }
+
+  /** Hears when the worker died; returns the unsubscribe function. */
+  onCrash(listener: (error: WorkerError) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
   }
 
   /** Stops the worker; pending calls fail. */
   async close(): Promise<void> {
-    if (this.exited !== null) return;
-    this.exited = new WorkerError({ code: 'cancelled', message: 'The database worker was closed.' });
-    await this.worker.terminate();
+    if (this.closed !== null) return;
+    this.closed = new WorkerError({ code: 'cancelled', message: 'The database worker was closed.' });
+    const worker = this.worker;
+    this.worker = null;
+    this.failPending(this.closed);
+    await worker?.terminate();
   }
 
-  private post(message: ToWorker): void {
-    this.worker.postMessage(message);
+  /** The live worker, started now if the last one died. */
+  private running(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = this.start();
+    this.worker = worker;
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.died(worker, `The database worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.died(worker, `The database worker stopped (exit code ${code}).`));
+    return worker;
   }
 
   private receive(message: FromWorker): void {
@@ -97,9 +127,21 @@ export class DbClient {
     else entry.reject(new WorkerError(message.error));
   }
 
-  private failAll(error: Error): void {
-    this.exited ??= error;
-    for (const entry of this.pending.values()) entry.reject(this.exited);
+  private died(worker: Worker, reason: string): void {
+    // 'error' is followed by 'exit': only the first report of this worker counts, and none after close().
+    if (this.worker !== worker || this.closed !== null) return;
+    this.worker = null;
+    const error = new WorkerError({
+      code: 'internal',
+      message: `${reason} The open archives were closed with it.`,
+      hint: 'Open them again. If it happens again with the same archives, open fewer at a time: the index of a very large archive may not fit in memory.',
+    });
+    this.failPending(error);
+    for (const listener of this.crashListeners) listener(error);
+  }
+
+  private failPending(error: Error): void {
+    for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
   }
 }

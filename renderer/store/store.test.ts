@@ -74,6 +74,17 @@ describe('archives slice', () => {
     expect(store.getState().openFailures).toEqual([{ path: '/evidence/notes.txt', message: 'No known audit log format matched (line 1).' }]);
   });
 
+  it('says the session was lost when the database worker died, and shows the empty session that follows', async () => {
+    const { api, emit } = fakeApi({ 'archives.summary': () => ok(emptySession) });
+    const store = createCustosStore(api);
+    emit('session.lost', { code: 'internal', message: 'The database worker stopped (exit code 1). The open archives were closed with it.', hint: 'Open them again.' });
+    emit('session.changed', emptySession);
+    await settle();
+    const notice = store.getState().notices[0];
+    expect([notice?.tone, notice?.title, notice?.message, notice?.hint]).toEqual(['error', 'Indexing', 'The database worker stopped (exit code 1). The open archives were closed with it.', 'Open them again.']);
+    expect(store.getState().summary).toEqual(emptySession);
+  });
+
   it('reports a backend error with what failed and what to do, and leaves nothing loading', async () => {
     const { api } = fakeApi({
       'archives.open': () => fail('not-found', 'No such file or folder', { file: '/gone/audit.jsonl' }),

@@ -33,6 +33,7 @@ export function createCustosStore(api: CustosApi): CustosStore {
   api.on('session.changed', (summary) => store.getState().applySummary(summary));
   api.on('tail.status', (status) => store.getState().applyTailStatus(status));
   api.on('tail.alert', (alert) => store.getState().applyTailAlert(alert));
+  api.on('session.lost', (error) => store.getState().reportError('Indexing', error));
   return store;
 }
 

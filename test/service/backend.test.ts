@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenOutcome, OpenProgress, SessionSummary } from '../../shared/archive.js';
 import { CHANNELS } from '../../shared/contract.js';
 import { writeArchive } from '../../main/core/fixtures/index.js';
+import type { Worker } from 'node:worker_threads';
 import { createBackend, type Backend } from '../../main/service/backend.js';
+import { startDbWorker } from '../../main/worker/client.js';
 import { requestSchemas } from '../../main/service/schemas.js';
 
 let backend: Backend;
@@ -126,5 +128,45 @@ describe('backend over the worker', () => {
     const { outcome } = await openAndWait([join(archive, 'missing.jsonl')]);
     expect(outcome.opened).toEqual([]);
     expect(outcome.failed.map((failure) => failure.path)).toEqual([join(archive, 'missing.jsonl')]);
+  });
+});
+
+describe('when the database worker dies', () => {
+  it('says the session was lost, stops live tails, shows the empty session and goes on answering', async () => {
+    const workers: Worker[] = [];
+    const crashData = mkdtempSync(join(tmpdir(), 'custos-crash-data-'));
+    const watched = mkdtempSync(join(tmpdir(), 'custos-crash-tail-'));
+    const crashing = await createBackend({
+      dataDir: crashData,
+      demoDir,
+      startWorker: () => {
+        const worker = startDbWorker();
+        workers.push(worker);
+        return worker;
+      },
+    });
+    try {
+      const opened = new Promise<OpenOutcome>((resolve) => crashing.on('open.done', resolve));
+      expect((await crashing.invoke('archives.open', { paths: [archive], mode: 'add' })).ok).toBe(true);
+      expect((await opened).opened).toHaveLength(1);
+      const started = await crashing.invoke('tail.start', { dir: watched });
+      if (!started.ok) throw new Error(started.error.message);
+      const lost: string[] = [];
+      const stopped: string[] = [];
+      crashing.on('session.lost', (error) => lost.push(error.message));
+      crashing.on('tail.status', (status) => status.state === 'stopped' && stopped.push(status.tailId));
+      const emptied = new Promise<SessionSummary>((resolve) => crashing.on('session.changed', (summary) => summary.files.length === 0 && resolve(summary)));
+      await workers[0]!.terminate();
+      expect((await emptied).totalEntries).toBe(0);
+      expect(lost).toEqual(['The database worker stopped (exit code 1). The open archives were closed with it.']);
+      expect(stopped).toEqual([started.value.tailId]);
+      const status = await crashing.invoke('tail.status', {});
+      expect(status.ok && status.value.tails).toEqual([]);
+      const summary = await crashing.invoke('archives.summary', {});
+      expect(summary.ok && summary.value.totalEntries).toBe(0);
+      expect(workers).toHaveLength(2);
+    } finally {
+      await crashing.close();
+    }
   });
 });

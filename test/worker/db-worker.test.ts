@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenProgress } from '../../shared/archive.js';
 import { writeArchive } from '../../main/core/fixtures/index.js';
-import { DbClient } from '../../main/worker/client.js';
+import type { Worker } from 'node:worker_threads';
+import { DbClient, startDbWorker } from '../../main/worker/client.js';
 import { WorkerError } from '../../main/worker/protocol.js';
 
 let client: DbClient;
@@ -118,5 +119,37 @@ describe('database worker protocol', () => {
     const detail = await client.call('entries.detail', { id: page.rows[0]!.id });
     expect(detail.unchanged).toBe(true);
     expect(detail.raw.startsWith('{')).toBe(true);
+  });
+});
+
+describe('a worker that dies', () => {
+  it('fails the calls under way with the reason, tells onCrash, and the next call gets a fresh worker with an empty index', async () => {
+    const started: Worker[] = [];
+    const crashing = new DbClient({
+      start: () => {
+        const worker = startDbWorker();
+        started.push(worker);
+        return worker;
+      },
+    });
+    try {
+      const outcome = await crashing.call('open', { jobId: 'before', paths: [small], mode: 'add' });
+      expect(outcome.opened).toHaveLength(1);
+      const heard: string[] = [];
+      crashing.onCrash((error) => heard.push(error.info.message));
+      const underWay = errorOf(crashing.call('open', { jobId: 'during', paths: [large], mode: 'add' }));
+      await started[0]!.terminate(); // as if it ran out of memory
+      const failed = await underWay;
+      expect(failed.info.code).toBe('internal');
+      expect(failed.info.message).toMatch(/The database worker stopped \(exit code 1\)\. The open archives were closed with it\./);
+      expect(failed.info.hint).toMatch(/Open them again/);
+      expect(heard).toEqual([failed.info.message]);
+      const after = await crashing.call('summary', {});
+      expect(started).toHaveLength(2);
+      expect(after.files).toEqual([]);
+      expect((await crashing.call('open', { jobId: 'again', paths: [small], mode: 'add' })).opened).toHaveLength(1);
+    } finally {
+      await crashing.close();
+    }
   });
 });
