@@ -60,7 +60,28 @@ export class DatabaseHost {
         if (this.tailIndex === null || this.tailIndex.db !== this.db) this.tailIndex = new TailIndex(this.db);
         return this.tailIndex.append(request);
       }),
-    open: (job, context) => this.serialize(() => openArchives(this.db, job, { ...context, parallel: (signal) => new OpenPool({ signal }) })),
+    open: (job, context) =>
+      this.serialize(async () => {
+        const pipeline = { ...context, parallel: (signal: AbortSignal) => new OpenPool({ signal }) };
+        if (job.mode !== 'replace') return openArchives(this.db, job, pipeline);
+        // Replace: index into a fresh database and switch to it only when something opened, so a
+        // cancelled or failed replace leaves the open session as it was.
+        const fresh = await createDatabase();
+        let outcome;
+        try {
+          outcome = await openArchives(fresh, { ...job, mode: 'add' }, pipeline);
+        } catch (error) {
+          fresh.close();
+          throw error;
+        }
+        if (outcome.cancelled || outcome.opened.length === 0) {
+          fresh.close();
+          return outcome;
+        }
+        this.db.close();
+        this.db = fresh;
+        return outcome;
+      }),
     summary: () => sessionSummary(this.db),
     close: ({ fileIds }) =>
       this.serialize(async () => {

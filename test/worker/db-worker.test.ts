@@ -108,6 +108,30 @@ describe('database worker protocol', () => {
     expect(summary.totalEntries).toBe(50);
   });
 
+  it('replaces the open archives only when the replacement opened: a cancelled or failed replace keeps the session', async () => {
+    await client.call('open', { jobId: 'keep', paths: [small], mode: 'replace' });
+    const kept = [join(small, 'audit.jsonl')];
+    const paths = async () => (await client.call('summary', {})).files.map((file) => file.path);
+    const controller = new AbortController();
+    const cancelled = await client.call(
+      'open',
+      { jobId: 'replace-cancelled', paths: [large], mode: 'replace' },
+      { signal: controller.signal, onProgress: (p) => p.entries >= 5000 && controller.abort() },
+    );
+    expect(cancelled.cancelled).toBe(true);
+    expect(await paths()).toEqual(kept);
+    const failed = await client.call('open', { jobId: 'replace-missing', paths: [join(small, 'no-such-day.jsonl')], mode: 'replace' });
+    expect(failed.opened).toEqual([]);
+    expect(failed.failed.map((f) => f.path)).toEqual([join(small, 'no-such-day.jsonl')]);
+    expect(await paths()).toEqual(kept);
+    expect((await client.call('entries.query', { filter: {}, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 100 })).rows).toHaveLength(50);
+    const replaced = await client.call('open', { jobId: 'replace-done', paths: [large], mode: 'replace' });
+    expect(replaced.opened.map((file) => file.path)).toEqual([join(large, 'audit.jsonl')]);
+    expect(await paths()).toEqual([join(large, 'audit.jsonl')]);
+    expect((await client.call('summary', {})).totalEntries).toBe(40_000);
+    await client.call('open', { jobId: 'back', paths: [small], mode: 'replace' }); // the next test starts from the small archive
+  });
+
   it('saves the index to a SQLite file and loads it back', async () => {
     const target = join(small, 'saved.sqlite');
     const saved = await client.call('saveIndex', { path: target });
