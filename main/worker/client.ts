@@ -70,7 +70,12 @@ export class DbClient {
   /** Calls a worker method. Rejects with a WorkerError carrying the worker's ErrorInfo. */
   call<M extends WorkerMethod>(method: M, params: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
     if (this.closed !== null) return Promise.reject(this.closed);
-    const worker = this.running();
+    let worker: Worker;
+    try {
+      worker = this.running();
+    } catch (error) {
+      return Promise.reject(error as Error); // e.g. the worker's file is missing from the installation
+    }
     const seq = this.nextSeq++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const entry: Pending = { resolve: resolve as (value: unknown) => void, reject };
