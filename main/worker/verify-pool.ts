@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { VerifiedSpan } from '../core/verify/file-verifier.js';
-import type { RangeRequest } from '../core/verify/range-verify.js';
+import type { BlockRequest, RangeRequest } from '../core/verify/range-verify.js';
 import type { ParallelVerifier } from '../core/verify/scan.js';
 import type { WholeFileRequest, ScannedFile } from '../core/verify/whole-file.js';
 import type { RangeWorkerMessage, VerifyTaskMessage } from './verify-range-worker.js';
@@ -51,6 +51,11 @@ export class VerifyPool implements ParallelVerifier {
     return this.submit((id) => ({ id, file: request }), onProgress) as Promise<ScannedFile>;
   }
 
+  /** The block's buffer is moved to the worker (transferred, not copied): the caller must not use it again. */
+  verifyBlock(request: BlockRequest, bytes: Uint8Array): Promise<VerifiedSpan> {
+    return this.submit((id) => ({ id, block: request, bytes })) as Promise<VerifiedSpan>;
+  }
+
   private submit(message: (id: number) => VerifyTaskMessage, onProgress?: (bytes: number) => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('The verification pool is closed.'));
     return new Promise((resolve, reject) => {
@@ -72,7 +77,7 @@ export class VerifyPool implements ParallelVerifier {
       if (!worker) return;
       const task = this.queue.shift() as Task;
       this.running.set(worker, task);
-      worker.postMessage(task.message);
+      worker.postMessage(task.message, 'bytes' in task.message ? [task.message.bytes.buffer as ArrayBuffer] : []);
     }
   }
 

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBadInputs, type BadInputManifest } from '../../main/core/fixtures/index.js';
 import { scanArchive, type ScanResult } from '../../main/core/verify/scan.js';
+import { VerifyPool } from '../../main/worker/verify-pool.js';
 
 const root = await mkdtemp(join(tmpdir(), 'custos-bad-'));
 let manifest: BadInputManifest;
@@ -44,6 +45,18 @@ describe('bad input', () => {
       for (const f of findings) expect(f.detail.length).toBeGreaterThan(20);
     },
   );
+
+  it('the worker pool (ranges, blocks, files read ahead) reports every file and finding the one-thread read does', async () => {
+    const pool = new VerifyPool(2);
+    try {
+      const pooled = await scanArchive([root], { parallel: pool, parallelMinBytes: 0 });
+      expect(pooled.files).toEqual(result.files);
+      const brief = (r: ScanResult) => r.findings.map((f) => `${f.kind}@${basename(f.file)}:${f.line ?? '-'}`);
+      expect(brief(pooled)).toEqual(brief(result));
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('says what is wrong in words', () => {
     const detail = (name: string): string => result.findings.find((f) => basename(f.file) === name && f.severity !== 'info')?.detail ?? '';

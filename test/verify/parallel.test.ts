@@ -10,7 +10,8 @@ import { writeArchive } from '../../main/core/fixtures/index.js';
 import type { TamperKind } from '../../main/core/fixtures/manifest.js';
 import { CHAINED_SPEC } from '../../main/core/formats/chain-spec.js';
 import { mergeSpans } from '../../main/core/verify/merge-spans.js';
-import { splitAtLines, splitGuided, verifyRange } from '../../main/core/verify/range-verify.js';
+import { splitAtLines, splitGuided, verifyBlock, verifyRange, type BlockRequest } from '../../main/core/verify/range-verify.js';
+import { verifyCompressedInBlocks } from '../../main/core/verify/compressed-blocks.js';
 import { scanArchive } from '../../main/core/verify/scan.js';
 import { VerifyPool } from '../../main/worker/verify-pool.js';
 
@@ -141,4 +142,57 @@ describe('folders of daily files', () => {
       expect(whole.size).toBeGreaterThanOrEqual(3);
     },
   );
+});
+
+describe('a big .jsonl.gz in inflated blocks', () => {
+  const inThread = (request: BlockRequest, bytes: Uint8Array) => Promise.resolve(verifyBlock(request, bytes));
+  const blocks = async (path: string, blockBytes: number) => {
+    const size = (await stat(path)).size;
+    return verifyCompressedInBlocks({ file: { path, size, mtimeMs: 0, compressed: true }, format: 'chained', formatReason: 'test', spec: CHAINED_SPEC, verifyBlock: inThread, inFlight: 3, blockBytes });
+  };
+
+  it.each<TamperKind | 'clean'>(['clean', 'modify-field', 'delete-line', 'swap-lines', 'insert-forged', 'cut-last-line', 'reserialize'])(
+    '%s: any block size gives the one-thread findings, lines and hashes',
+    async (kind) => {
+      const dir = join(root, `gz-${kind}`);
+      await writeArchive(dir, { format: 'chained', seed: 13, entries: 300, rotation: 'single', gzip: true, ...(kind === 'clean' ? {} : { tamper: kind }) });
+      const path = join(dir, 'audit.jsonl.gz');
+      const single = await scanArchive([path]);
+      for (const blockBytes of [1, 3000, 40_000, 1 << 22]) {
+        const { span, sha256 } = await blocks(path, blockBytes);
+        expect(summary(span.findings), `${blockBytes}-byte blocks`).toEqual(summary(single.findings));
+        expect([span.entries, span.lines, span.headHash, sha256]).toEqual([single.files[0]?.entries, single.files[0]?.lines, single.files[0]?.chain.headHash, single.files[0]?.sha256]);
+      }
+    },
+  );
+
+  it('a truncated .gz: the complete lines before the cut are verified, the file is reported unreadable where it stopped', async () => {
+    const dir = join(root, 'gz-truncated');
+    await writeArchive(dir, { format: 'chained', seed: 14, entries: 400, rotation: 'single', gzip: true });
+    const whole = await readFile(join(dir, 'audit.jsonl.gz'));
+    const path = join(dir, 'cut.jsonl.gz');
+    await writeFile(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const single = await scanArchive([path]);
+    expect(single.findings.map((f) => f.kind)).toContain('unreadable');
+    for (const blockBytes of [2000, 1 << 22]) {
+      const { span, sha256 } = await blocks(path, blockBytes);
+      expect(summary(span.findings)).toEqual(summary(single.findings));
+      expect(span.findings.map((f) => f.detail)).toContain(single.findings.find((f) => f.kind === 'unreadable')?.detail);
+      // No sha256 for a file that could not be read to its end, in either read.
+      expect([span.entries, span.lines, sha256]).toEqual([single.files[0]?.entries, single.files[0]?.lines, null]);
+      expect(single.files[0]?.sha256).toBe('');
+    }
+  });
+
+  it('the pool takes a big .gz in blocks and reports what one thread reports', async () => {
+    const dir = join(root, 'gz-pool');
+    await writeArchive(dir, { format: 'chained', seed: 15, entries: 500, rotation: 'single', gzip: true, tamper: 'swap-lines' });
+    let blockCalls = 0;
+    const counting = { concurrency: pool.concurrency, verifyRange: pool.verifyRange.bind(pool), verifyBlock: (request: BlockRequest, bytes: Uint8Array) => (blockCalls++, pool.verifyBlock(request, bytes)) };
+    const single = await scanArchive([dir]);
+    const parallel = await scanArchive([dir], { parallel: counting, parallelMinBytes: 0 });
+    expect(blockCalls).toBeGreaterThan(0);
+    expect(summary(parallel.findings)).toEqual(summary(single.findings));
+    expect(parallel.files).toEqual(single.files);
+  });
 });

@@ -33,7 +33,7 @@ export interface ReadOptions {
   chunkBytes?: number;
 }
 
-function describeReadError(error: unknown, compressed: boolean): string {
+export function describeReadError(error: unknown, compressed: boolean): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'the file disappeared while being read';

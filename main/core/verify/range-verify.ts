@@ -23,14 +23,45 @@ export interface RangeRequest {
 const CHUNK_BYTES = 4 << 20;
 const PROGRESS_EVERY = 32 << 20;
 
-export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): VerifiedSpan {
+/** A block of a decompressed stream, verified like a range: whole lines, from stream offset `start`. */
+export type BlockRequest = Omit<RangeRequest, 'end'>;
+
+/** The verifier and line splitter of one range or block, lines numbered from its start. */
+function spanReader(request: BlockRequest) {
   const verifier = new FileVerifier({ file: request.path, format: request.format, formatReason: request.formatReason, mapping: request.mapping, firstLink: { kind: 'deferred' }, rangeLines: true });
   const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES, request.start, 1);
   const visit = (bytes: Buffer, start: number, end: number, line: number, byteOffset: number): void => verifier.acceptBytes(bytes, start, end, line, byteOffset);
   const other = (line: RawLine): void => void verifier.acceptLine(line);
+  /** Ends the input: the last line (unterminated, unless reading failed before it ended), the line count, the span. */
+  const finish = (lastLineComplete = true): VerifiedSpan => {
+    if (lastLineComplete) for (const line of splitter.end()) verifier.acceptLine(line);
+    verifier.setPhysicalLines(splitter.line - 1);
+    return verifier.finish();
+  };
+  return { verifier, splitter, visit, other, finish };
+}
+
+/**
+ * Verifies a block already in memory (a piece of an inflated .gz, cut after a newline except for
+ * the last): passed through the canonicalizer's memory a chunk at a time, like a range read from disk.
+ */
+export function verifyBlock(request: BlockRequest, bytes: Uint8Array): VerifiedSpan {
+  const { splitter, visit, other, finish } = spanReader(request);
+  const buffer = canonicalChunkBuffer(CHUNK_BYTES);
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+    const n = Math.min(CHUNK_BYTES, bytes.length - at);
+    buffer.set(bytes.subarray(at, at + n));
+    splitter.pushEach(buffer.subarray(0, n), visit, other);
+  }
+  return finish();
+}
+
+export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: number) => void): VerifiedSpan {
+  const { verifier, splitter, visit, other, finish } = spanReader(request);
   // Read into the canonicalizer's own memory: its fast path then reads each line where it lies.
   const buffer = canonicalChunkBuffer(CHUNK_BYTES);
   let fd: number | null = null;
+  let failed = false;
   let position = request.start;
   let reported = 0;
   try {
@@ -48,15 +79,14 @@ export function verifyRange(request: RangeRequest, onProgress?: (bytesDone: numb
         onProgress(position - request.start);
       }
     }
-    for (const line of splitter.end()) verifier.acceptLine(line);
   } catch (error) {
     verifier.addFinding(makeFinding('unreadable', request.path, null, `Reading stopped at byte ${position}: ${(error as Error).message}. The lines before it were checked.`));
+    failed = true;
   } finally {
     if (fd !== null) closeSync(fd);
   }
-  verifier.setPhysicalLines(splitter.line - 1);
   onProgress?.(position - request.start);
-  return verifier.finish();
+  return finish(!failed);
 }
 
 /** Splits [0, size) into up to `parts` ranges that start right after a newline. */

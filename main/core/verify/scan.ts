@@ -15,7 +15,8 @@ import { readLines } from '../reader/read-lines.js';
 import { checkAnchors, hasAnchor, type AnchorExpectation, type ArchiveEnd } from './anchors.js';
 import { FileVerifier, type VerifiedSpan } from './file-verifier.js';
 import { mergeSpans } from './merge-spans.js';
-import type { RangeRequest } from './range-verify.js';
+import type { BlockRequest, RangeRequest } from './range-verify.js';
+import { verifyCompressedInBlocks } from './compressed-blocks.js';
 import { splitGuided } from './range-verify.js';
 import { verifyWholeFile, type ScannedFile, type WholeFileRequest } from './whole-file.js';
 import { checkSeries, type SeriesMember } from './series.js';
@@ -54,6 +55,8 @@ export interface ParallelVerifier {
    * files (gzip, unchained or small) then keeps every thread busy, not only its big files.
    */
   verifyFile?(request: WholeFileRequest, onProgress?: (bytesRead: number) => void): Promise<ScannedFile>;
+  /** Verifies a block of an inflated .gz (whole lines; its buffer is handed over): big .gz files then use every thread too. */
+  verifyBlock?(request: BlockRequest, bytes: Uint8Array): Promise<VerifiedSpan>;
 }
 
 export interface ScanOptions extends AnchorExpectation {
@@ -198,7 +201,7 @@ interface FileContext {
 async function scanFile(file: ArchiveFile, context: FileContext): Promise<ScannedFile> {
   const { options } = context;
   const parallel = options.parallel;
-  if (parallel && !options.onRecord && !file.compressed && file.size >= (options.parallelMinBytes ?? 8 << 20)) {
+  if (parallel && !options.onRecord && file.size >= (options.parallelMinBytes ?? 8 << 20)) {
     try {
       const scanned = await verifyOnPool(file, parallel, options, context.progress);
       if (scanned) return reportPoolScan(scanned, context);
@@ -250,7 +253,8 @@ class ReadAhead {
 
   private async verifyAhead(file: ArchiveFile, parallel: ParallelVerifier, onBytes: (bytes: number) => void): Promise<ScannedFile | null> {
     const { format, mapping } = this.options;
-    const split = file.compressed ? null : await verifyOnPool(file, parallel, this.options, onBytes);
+    // Small .gz files go whole; big ones, and every plain file, are split.
+    const split = !file.compressed || file.size >= (this.options.parallelMinBytes ?? 8 << 20) ? await verifyOnPool(file, parallel, this.options, onBytes) : null;
     if (split || !parallel.verifyFile) return split;
     return parallel.verifyFile({ file, ...(format === undefined ? {} : { format }), ...(mapping === undefined ? {} : { mapping }) }, onBytes);
   }
@@ -268,12 +272,29 @@ class ReadAhead {
 }
 
 /**
- * Verifies an uncompressed chained file on the pool (several ranges per thread when big, one range
- * when small) while this thread hashes the whole file; null when the file does not qualify.
+ * Verifies a chained file on the pool, split: an uncompressed one in byte ranges (several per thread
+ * when big, one when small) while this thread hashes it, a .gz in inflated blocks. Null when the
+ * file does not qualify (unchained, or a .gz and a pool without blocks).
  */
 async function verifyOnPool(file: ArchiveFile, parallel: ParallelVerifier, options: ScanOptions, onBytes: (bytesDone: number) => void): Promise<ScannedFile | null> {
+  const verifyBlock = parallel.verifyBlock?.bind(parallel);
+  if (file.compressed && !verifyBlock) return null;
   const detected = options.format ? { format: options.format, reason: 'chosen with --format' } : await peekFormat(file, options.mapping);
-  if (!detected || !chainSpecFor(detected.format, options.mapping)) return null;
+  const spec = detected ? chainSpecFor(detected.format, options.mapping) : null;
+  if (!detected || !spec) return null;
+  if (file.compressed && verifyBlock) {
+    return verifyCompressedInBlocks({
+      file,
+      format: detected.format,
+      formatReason: detected.reason,
+      ...(options.mapping ? { mapping: options.mapping } : {}),
+      spec,
+      verifyBlock,
+      inFlight: 2 * parallel.concurrency + 1,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onBytes,
+    });
+  }
   // Several ranges per thread, biggest first: the pool hands them out as threads come free, so the
   // threads finish together even when one of them shares its core with other work (hashing the file, other programs).
   const ranges =
@@ -290,7 +311,7 @@ async function verifyOnPool(file: ArchiveFile, parallel: ParallelVerifier, optio
       }),
     ),
   );
-  return { span: mergeSpans(file.path, chainSpecFor(detected.format, options.mapping), spans), sha256: await digest };
+  return { span: mergeSpans(file.path, spec, spans), sha256: await digest };
 }
 
 /** Counts and emits a pool-verified file's entries and findings, in the file's turn. */

@@ -50,19 +50,24 @@ export async function verifyWholeFile(request: WholeFileRequest, options: WholeF
   }
   const summary = step.value;
   verifier.setPhysicalLines(summary.physicalLines);
-  const endFindings: Finding[] = [];
-  if (summary.error !== null) {
-    const where = summary.errorLine !== null ? `at line ${summary.errorLine}` : 'before the first line';
-    const finding = makeFinding('unreadable', file.path, null, `The file could not be read completely: ${summary.error}. Reading stopped ${where}; the lines before it were checked.`);
-    verifier.addFinding(finding);
-    endFindings.push(finding);
-  }
   const span = verifier.finish();
-  if (summary.error === null && span.lines === 0) {
-    const finding = makeFinding('parse-error', file.path, null, file.size === 0 ? 'The file is empty: it holds no audit entries.' : 'The file holds only blank lines: no audit entries.', { severity: 'warning' });
-    span.findings.push(finding);
-    endFindings.push(finding);
-  }
+  const endFindings = endOfFileFindings(file, span, summary.error, summary.errorLine);
+  span.findings.push(...endFindings);
   if (endFindings.length > 0) options.onEndFindings?.(endFindings);
   return { span, sha256: summary.sha256 };
+}
+
+/**
+ * What a file's read says about it once it ended: it stopped early (`error`, at line `errorLine`),
+ * or it held no lines at all.
+ */
+export function endOfFileFindings(file: ArchiveFile, span: VerifiedSpan, error: string | null, errorLine: number | null): Finding[] {
+  if (error !== null) {
+    const where = errorLine !== null ? `at line ${errorLine}` : 'before the first line';
+    return [makeFinding('unreadable', file.path, null, `The file could not be read completely: ${error}. Reading stopped ${where}; the lines before it were checked.`)];
+  }
+  if (span.lines === 0) {
+    return [makeFinding('parse-error', file.path, null, file.size === 0 ? 'The file is empty: it holds no audit entries.' : 'The file holds only blank lines: no audit entries.', { severity: 'warning' })];
+  }
+  return [];
 }
