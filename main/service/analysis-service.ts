@@ -58,6 +58,8 @@ export interface AnalysisService {
   loaded(options?: LoadedOptions): Promise<LoadedAnalysis>;
   /** Files just opened, and the mapping file they were opened with (none: detected formats). */
   noteOpened(paths: readonly string[], mappingPath: string | undefined): void;
+  /** A saved index was loaded: its files are read with the mappings it recorded (`saved`), the others as detected. */
+  noteLoadedIndex(indexPath: string, saved: ReadonlyArray<{ path: string; mapping: GenericMapping }>): void;
   /** The mapping each open file is read with, by path (only files opened with one). */
   mappingOf(path: string): OpenedMapping | undefined;
 }
@@ -243,6 +245,20 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
       const mapping = { path: mappingPath, mapping: loadMapping(mappingPath) };
       mapping.mapping.catch(() => undefined);
       for (const path of paths) mappings.set(path, mapping);
+    },
+    noteLoadedIndex(indexPath, saved) {
+      mappings.clear();
+      // One entry per distinct mapping, named after the index (there is no mapping file to name).
+      const byJson = new Map<string, OpenedMapping>();
+      for (const { path, mapping } of saved) {
+        const json = JSON.stringify(mapping);
+        let opened = byJson.get(json);
+        if (!opened) {
+          opened = { path: `${indexPath} (mapping ${byJson.size + 1})`, mapping: Promise.resolve(mapping) };
+          byJson.set(json, opened);
+        }
+        mappings.set(path, opened);
+      }
     },
     mappingOf: (path) => mappings.get(path),
     implementations: {

@@ -146,6 +146,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
     'archives.loadIndex': async ({ path }) => {
       const summary = await client.call('loadIndex', { path: resolve(path) });
+      // Its generic files are analysed, certified and exported with the mappings the index recorded.
+      analysisService.noteLoadedIndex(resolve(path), await client.call('fileMappings', {}));
       emit('session.changed', summary);
       return summary;
     },

@@ -11,6 +11,7 @@ import {
   distinctValues,
   entryDetail,
   exportDatabase,
+  fileMappings,
   findingContext,
   histogram,
   listFindings,
@@ -110,6 +111,7 @@ export class DatabaseHost {
         this.db = loaded;
         return sessionSummary(this.db);
       }),
+    fileMappings: () => fileMappings(this.db),
     'findings.list': (request) => listFindings(this.db, request),
     'findings.context': async ({ findingId, radius }) => {
       const context = await findingContext(this.db, findingId, radius);

@@ -6,6 +6,7 @@
 import type { OpenOutcome, OpenProgress, OpenRequest, SessionSummary } from '../../shared/archive.js';
 import type { RequestOf, ResponseOf } from '../../shared/contract.js';
 import type { ErrorInfo } from '../../shared/result.js';
+import type { GenericMapping } from '../../shared/formats.js';
 import type { TailAppendRequest, TailAppendResult } from '../core/tail/store-append.js';
 
 export interface OpenJob extends OpenRequest {
@@ -19,6 +20,8 @@ export interface WorkerMethods {
   close: { params: RequestOf<'archives.close'>; result: SessionSummary };
   saveIndex: { params: RequestOf<'archives.saveIndex'>; result: ResponseOf<'archives.saveIndex'> };
   loadIndex: { params: RequestOf<'archives.loadIndex'>; result: SessionSummary };
+  /** The mapping each generic file of the index was read with (a loaded index brings its own). */
+  fileMappings: { params: Record<string, never>; result: Array<{ path: string; mapping: GenericMapping }> };
   'findings.list': { params: RequestOf<'findings.list'>; result: ResponseOf<'findings.list'> };
   'findings.context': { params: RequestOf<'findings.context'>; result: ResponseOf<'findings.context'> };
   'entries.query': { params: RequestOf<'entries.query'>; result: ResponseOf<'entries.query'> };

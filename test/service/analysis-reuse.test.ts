@@ -214,6 +214,26 @@ describe('a generic archive opened with a mapping file', () => {
     expect(reads.paths.filter((paths) => paths.includes(log))).toHaveLength(3);
   });
 
+  it('keeps its mapping through a saved index: loaded back in a later run, it is analysed and exported as when it was opened', async () => {
+    await openOk({ paths: [log], mappingPath });
+    const index = join(out, 'generic-index.sqlite');
+    value(await backend.invoke('archives.saveIndex', { path: index }));
+    // A later run of Custos: nothing is known of the mapping file but what the index recorded.
+    const later = await createBackend({ dataDir: mkdtempSync(join(tmpdir(), 'custos-reuse-later-')), demoDir: chained });
+    try {
+      value(await later.invoke('archives.loadIndex', { path: index }));
+      const report = value(await later.invoke('analyses.accessReport', { patients: ['P7'] }));
+      expect(report.rows.map((row) => [row.user, row.tool, row.outcome, row.source.line])).toEqual([
+        ['dr_a', 'read_chart', 'success', 1],
+        ['dr_c', 'update_chart', 'failure', 3],
+      ]);
+      const fhir = value(await later.invoke('fhir.export', { path: join(out, 'generic-from-index.ndjson'), bundle: false, patients: ['P7'] }));
+      expect(fhir.exported).toBe(2);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('is analysed with its mapping next to archives opened without one, and each keeps its verdict', async () => {
     await openOk({ paths: [chained] });
     const chainedPatient = value(await backend.invoke('entries.distinct', { column: 'patient', limit: 1 })).values[0] ?? '';

@@ -20,6 +20,7 @@ export {
   distinctValues,
   entryRow,
   entryRowsByIds,
+  fileMappings,
   findingById,
   histogram,
   listFiles,

@@ -339,6 +339,14 @@ export function storedFile(db: Database, id: number): StoredFile | null {
   };
 }
 
+/** The mapping each generic file was indexed with (files read with a detected format have none). */
+export function fileMappings(db: Database): Array<{ path: string; mapping: GenericMapping }> {
+  return selectRows(db, 'SELECT path, mapping FROM files WHERE mapping IS NOT NULL ORDER BY id').map((row) => ({
+    path: String(row[0]),
+    mapping: JSON.parse(String(row[1])) as GenericMapping,
+  }));
+}
+
 export function listFiles(db: Database): ArchiveFile[] {
   return selectRows(
     db,
