@@ -63,6 +63,9 @@ export async function verifyCompressedInBlocks(options: CompressedBlocksOptions)
   let heldBytes = 0;
   let streamOffset = 0;
   let error: string | null = null;
+  const blockBytes = options.blockBytes ?? BLOCK_BYTES;
+  /** Held bytes at which the next block is cut. */
+  let nextCut = blockBytes;
 
   /** Hands out the held bytes up to their last newline (all of them when `final`). */
   const handOut = async (final: boolean): Promise<void> => {
@@ -77,11 +80,13 @@ export async function verifyCompressedInBlocks(options: CompressedBlocksOptions)
       // No newline yet: one line longer than a block. Past the reader's line limit, the one-thread read reports it.
       if (whole.length > DEFAULT_MAX_LINE_BYTES) throw new LineTooLongForBlocks(`${file.path}: a line is longer than ${DEFAULT_MAX_LINE_BYTES} bytes`);
       held = [Buffer.from(whole.buffer)];
+      nextCut = whole.length * 2; // look again once it doubled, not at every piece
       return;
     }
     const rest = whole.slice(cut);
     held = rest.length > 0 ? [Buffer.from(rest.buffer)] : [];
     heldBytes = rest.length;
+    nextCut = blockBytes;
     // Wait for a free slot (a failed block fails the whole file below, in Promise.all).
     while (pending.size >= options.inFlight) await Promise.race([...pending].map((span) => span.then(settled, settled)));
     const request: BlockRequest = { path: file.path, start: streamOffset, format: options.format, formatReason: options.formatReason, ...(options.mapping ? { mapping: options.mapping } : {}) };
@@ -97,7 +102,7 @@ export async function verifyCompressedInBlocks(options: CompressedBlocksOptions)
       if (options.signal?.aborted) throw new Error('reading was cancelled');
       held.push(chunk as Buffer);
       heldBytes += (chunk as Buffer).length;
-      if (heldBytes >= (options.blockBytes ?? BLOCK_BYTES)) await handOut(false);
+      if (heldBytes >= nextCut) await handOut(false);
     }
   } catch (caught) {
     if (caught instanceof LineTooLongForBlocks) throw caught;
