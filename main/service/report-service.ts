@@ -122,19 +122,16 @@ export function createReportService(options: ReportServiceOptions): ReportServic
   };
 
   /**
-   * How the open files are read when they are read again: with the mapping they were opened with.
-   * One read takes one mapping, so files opened with different mappings cannot be read together.
+   * How the open files are read when they are read again: each with the mapping it was opened with
+   * (files opened without one: formats detected as at open).
    */
-  const readOptionsFor = async (paths: readonly string[]): Promise<{ mapping?: GenericMapping }> => {
-    const used = new Map(paths.map((path) => [options.analyses.mappingOf(path)?.path ?? '', path] as const));
-    const [only] = used;
-    if (used.size === 1 && only && only[0] === '') return {};
-    if (used.size === 1 && only) return { mapping: await options.analyses.mappingOf(only[1])!.mapping };
-    throw new WorkerError({
-      code: 'invalid-request',
-      message: `The open files were opened with different mappings (${[...used.keys()].map((path) => path || 'none').join(', ')}); they cannot be read as one.`,
-      hint: 'Open the files of one mapping on their own, then export again.',
-    });
+  const readOptionsFor = async (paths: readonly string[]): Promise<{ mappingFor?: (path: string) => GenericMapping | undefined }> => {
+    const mapped = new Map<string, GenericMapping>();
+    for (const path of paths) {
+      const opened = options.analyses.mappingOf(path);
+      if (opened) mapped.set(path, await opened.mapping);
+    }
+    return mapped.size === 0 ? {} : { mappingFor: (path) => mapped.get(path) };
   };
 
   /** Outputs go anywhere the user chooses except over an open evidence file. */

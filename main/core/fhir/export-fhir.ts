@@ -28,6 +28,8 @@ export interface FhirExportOptions {
   filter?: FhirExportFilter;
   format?: FormatId;
   mapping?: GenericMapping;
+  /** A mapping per file instead (as scanArchive's `mappingFor`). */
+  mappingFor?: (path: string) => GenericMapping | undefined;
   now?: Date;
   /** Stops the export; the temporary file is removed and nothing is written. */
   signal?: AbortSignal;
@@ -61,7 +63,8 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
     throw new Error(`Cannot write ${outPath}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}.`, { cause: error });
   }
   const filter = options.filter ?? {};
-  const normalizers = new Map<FormatId, Normalizer>();
+  // One normalizer per format and mapping (files of a session may have been opened with different mappings).
+  const normalizers = new Map<FormatId, Map<GenericMapping | undefined, Normalizer>>();
   let exported = 0;
   let undated = 0;
   const undatedExamples: EvidenceRef[] = [];
@@ -72,13 +75,17 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
     const result = await scanArchive(paths, {
       ...(options.format ? { format: options.format } : {}),
       ...(options.mapping ? { mapping: options.mapping } : {}),
+      ...(options.mappingFor ? { mappingFor: options.mappingFor } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       onRecord: (record) => {
-        let normalize = normalizers.get(record.format);
+        const mapping = options.mappingFor?.(record.location.file) ?? options.mapping;
+        const byMapping = normalizers.get(record.format) ?? new Map<GenericMapping | undefined, Normalizer>();
+        normalizers.set(record.format, byMapping);
+        let normalize = byMapping.get(mapping);
         if (!normalize) {
-          normalize = createNormalizer(record.format, options.mapping ? { mapping: options.mapping } : {});
-          normalizers.set(record.format, normalize);
+          normalize = createNormalizer(record.format, mapping ? { mapping } : {});
+          byMapping.set(mapping, normalize);
         }
         const { entry } = normalize(record.value, record.location, record.lineSha256);
         if (!matches(entry, filter)) return;

@@ -64,6 +64,11 @@ export interface ScanOptions extends AnchorExpectation {
   format?: FormatId;
   /** Mapping for the generic format; when given (and no format is forced), files are read as generic. */
   mapping?: GenericMapping;
+  /**
+   * A mapping per file instead (a session mixing files opened with different mappings, or none):
+   * a file it gives one for is read as `mapping` says above; the others with `mapping`, if any.
+   */
+  mappingFor?: (path: string) => GenericMapping | undefined;
   onFileStart?: (file: ArchiveFile) => void | Promise<void>;
   onRecord?: (record: ScannedRecord) => void | Promise<void>;
   onFinding?: (finding: Finding) => void;
@@ -145,8 +150,9 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
     if (options.signal?.aborted) throw abortError();
     ahead.startAfter(index);
     await options.onFileStart?.(file);
+    const fileOptions = optionsFor(options, file);
     const context: FileContext = {
-      options,
+      options: fileOptions,
       progress: (bytesRead) =>
         options.onProgress?.({
           file: file.path,
@@ -163,7 +169,7 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
     const { span, sha256 } = (await ahead.take(index, context)) ?? (await scanFile(file, context));
     if (options.signal?.aborted) throw abortError();
     archiveBytesDone += file.size;
-    const spec = span.format ? chainSpecFor(span.format, options.mapping) : null;
+    const spec = span.format ? chainSpecFor(span.format, fileOptions.mapping) : null;
     members.push({ path: file.path, span, spec });
     reports.push(fileReport(file, span, sha256, spec));
     fileFindings.set(file.path, span.findings);
@@ -189,6 +195,12 @@ export async function scanArchive(paths: readonly string[], options: ScanOptions
   const result: ScanResult = { files: reports, findings, verdict, anchored, unopened: collected.unopened };
   if (collected.skipped.length > 0) result.skipped = collected.skipped;
   return result;
+}
+
+/** The options one file is read with: its own mapping, when the session gives files different ones. */
+function optionsFor(options: ScanOptions, file: ArchiveFile): ScanOptions {
+  const own = options.mappingFor?.(file.path);
+  return own === undefined ? options : { ...options, mapping: own };
 }
 
 interface FileContext {
@@ -252,9 +264,10 @@ class ReadAhead {
   }
 
   private async verifyAhead(file: ArchiveFile, parallel: ParallelVerifier, onBytes: (bytes: number) => void): Promise<ScannedFile | null> {
-    const { format, mapping } = this.options;
+    const options = optionsFor(this.options, file);
+    const { format, mapping } = options;
     // Small .gz files go whole; big ones, and every plain file, are split.
-    const split = !file.compressed || file.size >= (this.options.parallelMinBytes ?? 8 << 20) ? await verifyOnPool(file, parallel, this.options, onBytes) : null;
+    const split = !file.compressed || file.size >= (options.parallelMinBytes ?? 8 << 20) ? await verifyOnPool(file, parallel, options, onBytes) : null;
     if (split || !parallel.verifyFile) return split;
     return parallel.verifyFile({ file, ...(format === undefined ? {} : { format }), ...(mapping === undefined ? {} : { mapping }) }, onBytes);
   }
