@@ -15,12 +15,10 @@ import type { ArchiveFile, SessionSummary } from '../../shared/archive.js';
 import type { FormatId, GenericMapping } from '../../shared/formats.js';
 import type { VerifyReport } from '../../shared/verification.js';
 import type { AnalysisData } from '../core/analyses/analysis-data.js';
-import { collectAnalysisData, mergeAnalysisData } from '../core/analyses/analysis-data.js';
 import { loadForAnalysis, type LoadOptions } from '../core/analyses/load-archive.js';
 import { AnalysisSession } from '../core/analyses/session.js';
 import { loadMapping } from '../core/formats/mapping.js';
 import { JournalTamperedError } from '../core/journal/journal.js';
-import { combineVerdicts } from '../core/store/queries.js';
 import type { DbClient } from '../worker/client.js';
 import { WorkerError } from '../worker/protocol.js';
 
@@ -72,7 +70,7 @@ function fingerprintOf(summary: SessionSummary, mappingPathOf: (path: string) =>
     .join('\u0001');
 }
 
-/** A format chosen at open (rather than detected) is kept when every file of the group has it. */
+/** A format chosen at open (rather than detected) is kept when every open file has it. */
 function sharedFormat(files: readonly ArchiveFile[]): FormatId | undefined {
   const formats = new Set(files.map((file) => file.format));
   const [only] = formats;
@@ -105,41 +103,22 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
   let snapshot: { fingerprint: string; loaded: LoadedAnalysis } | null = null;
   let loading: LoadUnderWay | null = null;
 
-  /** Reads the open files: one pass per mapping (files without one as at open), merged. */
+  /** Reads the open files in one pass, each with the mapping it was opened with (files without one as at open). */
   const load = async (summary: SessionSummary, onRead: (done: number) => void): Promise<LoadedAnalysis> => {
-    const groups = new Map<OpenedMapping | null, ArchiveFile[]>();
-    for (const file of summary.files) {
-      const key = mappings.get(file.path) ?? null;
-      groups.set(key, [...(groups.get(key) ?? []), file]);
-    }
-    if (groups.size === 0) groups.set(null, []);
-    let data: AnalysisData | null = null;
-    const verifications: VerifyReport[] = [];
-    let readBefore = 0;
-    for (const [opened, files] of groups) {
-      const format = sharedFormat(files);
-      const mapping = opened === null ? undefined : await opened.mapping;
-      const loadOptions: LoadOptions = {
-        ...(format ? { format } : {}),
-        ...(mapping ? { mapping } : {}),
-        onProgress: (progress) => onRead(readBefore + progress.archiveBytesRead),
-      };
-      const loaded = await loadForAnalysis(files.map((file) => file.path), loadOptions);
-      data = data === null ? loaded.data : mergeAnalysisData(data, loaded.data);
-      verifications.push(loaded.verification);
-      readBefore += files.reduce((sum, file) => sum + file.size, 0);
-    }
     const paths = summary.files.map((file) => file.path);
-    const [only] = verifications;
-    const verification: VerifyReport =
-      verifications.length === 1 && only
-        ? only
-        : {
-            files: verifications.flatMap((report) => report.files).sort((a, b) => paths.indexOf(a.path) - paths.indexOf(b.path)),
-            findings: verifications.flatMap((report) => report.findings),
-            verdict: combineVerdicts(verifications.map((report) => report.verdict)),
-          };
-    return { data: data ?? collectAnalysisData([]), verification, paths, bytes: readBefore };
+    const mapped = new Map<string, GenericMapping>();
+    for (const path of paths) {
+      const opened = mappings.get(path);
+      if (opened) mapped.set(path, await opened.mapping);
+    }
+    const format = sharedFormat(summary.files);
+    const loadOptions: LoadOptions = {
+      ...(format ? { format } : {}),
+      ...(mapped.size > 0 ? { mappingFor: (path: string) => mapped.get(path) } : {}),
+      onProgress: (progress) => onRead(progress.archiveBytesRead),
+    };
+    const loaded = await loadForAnalysis(paths, loadOptions);
+    return { data: loaded.data, verification: loaded.verification, paths, bytes: summary.files.reduce((sum, file) => sum + file.size, 0) };
   };
 
   /** The snapshot matching the open files, reading them again only when they changed. */

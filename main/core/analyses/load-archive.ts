@@ -13,6 +13,8 @@ import { AnalysisCollector, type AnalysisData } from './analysis-data.js';
 export interface LoadOptions {
   format?: FormatId;
   mapping?: GenericMapping;
+  /** A mapping per file instead (files opened with different mappings, or none): see scanArchive. */
+  mappingFor?: (path: string) => GenericMapping | undefined;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
 }
@@ -26,18 +28,22 @@ export interface LoadedArchive {
 
 export async function loadForAnalysis(paths: string[], options: LoadOptions = {}): Promise<LoadedArchive> {
   const collector = new AnalysisCollector();
-  const normalizers = new Map<FormatId, Normalizer>();
+  const normalizers = new Map<string, Normalizer>();
   const timestampFindings: Finding[] = [];
   const result = await scanArchive(paths, {
     ...(options.format === undefined ? {} : { format: options.format }),
     ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
+    ...(options.mappingFor === undefined ? {} : { mappingFor: options.mappingFor }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     onRecord: (record) => {
-      let normalize = normalizers.get(record.format);
+      const mapping = options.mappingFor?.(record.location.file) ?? options.mapping;
+      // One normalizer per format and mapping; files without one share theirs.
+      const key = mapping === undefined ? record.format : `${record.format}\u0000${JSON.stringify(mapping)}`;
+      let normalize = normalizers.get(key);
       if (!normalize) {
-        normalize = createNormalizer(record.format, options.mapping === undefined ? {} : { mapping: options.mapping });
-        normalizers.set(record.format, normalize);
+        normalize = createNormalizer(record.format, mapping === undefined ? {} : { mapping });
+        normalizers.set(key, normalize);
       }
       const { entry, timestampError } = normalize(record.value, record.location, record.lineSha256);
       if (entry.timeMs === null) {
