@@ -58,8 +58,8 @@ export interface AnalysisService {
   noteOpened(paths: readonly string[], mappingPath: string | undefined): void;
   /** A saved index was loaded: its files are read with the mappings it recorded (`saved`), the others as detected. */
   noteLoadedIndex(indexPath: string, saved: ReadonlyArray<{ path: string; mapping: GenericMapping }>): void;
-  /** The mapping each open file is read with, by path (only files opened with one). */
-  mappingOf(path: string): OpenedMapping | undefined;
+  /** How `paths` are read again: each with the mapping it was opened with (none given: formats detected as at open). */
+  readOptions(paths: readonly string[]): Promise<{ mappingFor?: (path: string) => GenericMapping | undefined }>;
 }
 
 /** What identifies the analysed content: each open file's path, size, entry count and mapping. */
@@ -103,18 +103,22 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
   let snapshot: { fingerprint: string; loaded: LoadedAnalysis } | null = null;
   let loading: LoadUnderWay | null = null;
 
-  /** Reads the open files in one pass, each with the mapping it was opened with (files without one as at open). */
-  const load = async (summary: SessionSummary, onRead: (done: number) => void): Promise<LoadedAnalysis> => {
-    const paths = summary.files.map((file) => file.path);
+  const readOptions: AnalysisService['readOptions'] = async (paths) => {
     const mapped = new Map<string, GenericMapping>();
     for (const path of paths) {
       const opened = mappings.get(path);
       if (opened) mapped.set(path, await opened.mapping);
     }
+    return mapped.size === 0 ? {} : { mappingFor: (path) => mapped.get(path) };
+  };
+
+  /** Reads the open files in one pass, each with the mapping it was opened with (files without one as at open). */
+  const load = async (summary: SessionSummary, onRead: (done: number) => void): Promise<LoadedAnalysis> => {
+    const paths = summary.files.map((file) => file.path);
     const format = sharedFormat(summary.files);
     const loadOptions: LoadOptions = {
       ...(format ? { format } : {}),
-      ...(mapped.size > 0 ? { mappingFor: (path: string) => mapped.get(path) } : {}),
+      ...(await readOptions(paths)),
       onProgress: (progress) => onRead(progress.archiveBytesRead),
     };
     const loaded = await loadForAnalysis(paths, loadOptions);
@@ -239,7 +243,7 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
         mappings.set(path, opened);
       }
     },
-    mappingOf: (path) => mappings.get(path),
+    readOptions,
     implementations: {
       'analyses.accessReport': async (request) => (await current()).accessReport(request),
       'analyses.alerts': async ({ filter, asOfMs }) => (await current()).alerts(filter, asOfMs),

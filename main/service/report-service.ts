@@ -10,7 +10,6 @@
  */
 import { join, resolve } from 'node:path';
 import type { EventName, Events, RequestOf, ResponseOf } from '../../shared/contract.js';
-import type { GenericMapping } from '../../shared/formats.js';
 import type { CollectingSource, CsvCell, PdfSigningRequest } from '../../shared/report.js';
 import { buildAccessReport } from '../core/analyses/access-report.js';
 import { runRules } from '../core/analyses/alerts.js';
@@ -71,7 +70,7 @@ export interface ReportServiceOptions {
   /** Pushes `export.progress` to the renderer; exports without it (or without an exportId) run silently. */
   emit?: <E extends EventName>(event: E, payload: Events[E]) => void;
   /** The loaded analysis data of the open files, and the mapping each was opened with. */
-  analyses: Pick<AnalysisService, 'loaded' | 'mappingOf'>;
+  analyses: Pick<AnalysisService, 'loaded' | 'readOptions'>;
 }
 
 export function createReportService(options: ReportServiceOptions): ReportService {
@@ -121,19 +120,6 @@ export function createReportService(options: ReportServiceOptions): ReportServic
     return files;
   };
 
-  /**
-   * How the open files are read when they are read again: each with the mapping it was opened with
-   * (files opened without one: formats detected as at open).
-   */
-  const readOptionsFor = async (paths: readonly string[]): Promise<{ mappingFor?: (path: string) => GenericMapping | undefined }> => {
-    const mapped = new Map<string, GenericMapping>();
-    for (const path of paths) {
-      const opened = options.analyses.mappingOf(path);
-      if (opened) mapped.set(path, await opened.mapping);
-    }
-    return mapped.size === 0 ? {} : { mappingFor: (path) => mapped.get(path) };
-  };
-
   /** Outputs go anywhere the user chooses except over an open evidence file. */
   const outputPath = async (path: string): Promise<string> => {
     const target = resolve(path);
@@ -173,7 +159,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         const identity = identityFrom(p12Path, password);
         const target = await outputPath(path);
         const paths = await sessionPaths();
-        const report = await scanArchive(paths, await readOptionsFor(paths));
+        const report = await scanArchive(paths, await options.analyses.readOptions(paths));
         const critical = report.findings.filter((finding) => finding.severity === 'critical');
         if (critical.length > 0) {
           throw new WorkerError({
@@ -189,7 +175,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
 
       'seal.check': async ({ sealPath, trustedSigners }) => {
         const paths = await sessionPaths();
-        const result = await scanArchive(paths, await readOptionsFor(paths));
+        const result = await scanArchive(paths, await options.analyses.readOptions(paths));
         const sealed = await applySeal({ files: result.files, findings: result.findings, verdict: result.verdict, anchored: result.anchored }, resolve(sealPath), trustedSigners ? { trustedSigners } : {});
         return { seal: sealed.seal, findings: sealed.findings, verdict: sealed.verdict };
       },
@@ -203,7 +189,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         }
         const target = await outputPath(request.path);
         const paths = await sessionPaths();
-        const readOptions = await readOptionsFor(paths);
+        const readOptions = await options.analyses.readOptions(paths);
         return tracked(request.exportId, PDF_SPANS, async (tracker, signal, collecting) => {
           const result = await scanArchive(paths, { ...readOptions, signal, onProgress: (progress) => collecting(progress.archiveBytesRead, progress.archiveBytesTotal, 'reading') });
           let report = { files: result.files, findings: result.findings, verdict: result.verdict };
@@ -299,7 +285,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
           ...(request.toMs !== undefined ? { toMs: request.toMs } : {}),
         };
         const paths = await sessionPaths();
-        const readOptions = await readOptionsFor(paths);
+        const readOptions = await options.analyses.readOptions(paths);
         return tracked(request.exportId, FHIR_SPANS, async (_tracker, signal, collecting) => {
           const result = await exportFhir(paths, target, {
             ...readOptions,

@@ -3,10 +3,10 @@
  * the CLI takes (the workstation feeds the same AnalysisCollector from its open pipeline).
  */
 import type { Finding } from '../../../shared/findings.js';
-import { FINDING_SEVERITY } from '../../../shared/findings.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { VerifyReport } from '../../../shared/verification.js';
-import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
+import { NormalizerSet } from '../formats/normalize/normalizer-set.js';
+import { badTimestampFinding } from '../store/timestamp-finding.js';
 import { scanArchive, type ScanProgress } from '../verify/scan.js';
 import { AnalysisCollector, type AnalysisData } from './analysis-data.js';
 
@@ -28,7 +28,7 @@ export interface LoadedArchive {
 
 export async function loadForAnalysis(paths: string[], options: LoadOptions = {}): Promise<LoadedArchive> {
   const collector = new AnalysisCollector();
-  const normalizers = new Map<string, Normalizer>();
+  const normalizers = new NormalizerSet();
   const timestampFindings: Finding[] = [];
   const result = await scanArchive(paths, {
     ...(options.format === undefined ? {} : { format: options.format }),
@@ -37,24 +37,9 @@ export async function loadForAnalysis(paths: string[], options: LoadOptions = {}
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     onRecord: (record) => {
-      const mapping = options.mappingFor?.(record.location.file) ?? options.mapping;
-      // One normalizer per format and mapping; files without one share theirs.
-      const key = mapping === undefined ? record.format : `${record.format}\u0000${JSON.stringify(mapping)}`;
-      let normalize = normalizers.get(key);
-      if (!normalize) {
-        normalize = createNormalizer(record.format, mapping === undefined ? {} : { mapping });
-        normalizers.set(key, normalize);
-      }
+      const normalize = normalizers.get(record.format, options.mappingFor?.(record.location.file) ?? options.mapping);
       const { entry, timestampError } = normalize(record.value, record.location, record.lineSha256);
-      if (entry.timeMs === null) {
-        timestampFindings.push({
-          kind: 'bad-timestamp',
-          severity: FINDING_SEVERITY['bad-timestamp'],
-          file: record.location.file,
-          line: record.location.line,
-          detail: `The entry's timestamp ${entry.timeRaw === null ? 'is missing' : `"${entry.timeRaw}" cannot be read`}${timestampError ? `: ${timestampError}` : ''}. The entry is kept.`,
-        });
-      }
+      if (entry.timeMs === null) timestampFindings.push(badTimestampFinding(entry, timestampError));
       collector.add(entry);
     },
   });

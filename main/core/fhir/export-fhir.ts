@@ -11,7 +11,7 @@ import type { EvidenceRef } from '../../../shared/analyses.js';
 import type { NormalizedEntry } from '../../../shared/entry.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import type { VerifyReport } from '../../../shared/verification.js';
-import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
+import { NormalizerSet } from '../formats/normalize/normalizer-set.js';
 import { refuseEvidencePath } from '../output/atomic-write.js';
 import { scanArchive, type ScanProgress } from '../verify/scan.js';
 import { isExportable, toAuditEvent, uuidFor } from './audit-event.js';
@@ -63,8 +63,7 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
     throw new Error(`Cannot write ${outPath}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}.`, { cause: error });
   }
   const filter = options.filter ?? {};
-  // One normalizer per format and mapping (files of a session may have been opened with different mappings).
-  const normalizers = new Map<FormatId, Map<GenericMapping | undefined, Normalizer>>();
+  const normalizers = new NormalizerSet();
   let exported = 0;
   let undated = 0;
   const undatedExamples: EvidenceRef[] = [];
@@ -79,14 +78,7 @@ export async function exportFhir(paths: string[], outPath: string, options: Fhir
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       onRecord: (record) => {
-        const mapping = options.mappingFor?.(record.location.file) ?? options.mapping;
-        const byMapping = normalizers.get(record.format) ?? new Map<GenericMapping | undefined, Normalizer>();
-        normalizers.set(record.format, byMapping);
-        let normalize = byMapping.get(mapping);
-        if (!normalize) {
-          normalize = createNormalizer(record.format, mapping ? { mapping } : {});
-          byMapping.set(mapping, normalize);
-        }
+        const normalize = normalizers.get(record.format, options.mappingFor?.(record.location.file) ?? options.mapping);
         const { entry } = normalize(record.value, record.location, record.lineSha256);
         if (!matches(entry, filter)) return;
         if (!isExportable(entry)) {

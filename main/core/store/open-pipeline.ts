@@ -13,7 +13,7 @@ import type { OpenOutcome, OpenProgress, OpenRequest } from '../../../shared/arc
 import type { Finding } from '../../../shared/findings.js';
 import type { FormatId, GenericMapping } from '../../../shared/formats.js';
 import { loadMapping } from '../formats/mapping.js';
-import { createNormalizer, type Normalizer } from '../formats/normalize/index.js';
+import { NormalizerSet } from '../formats/normalize/normalizer-set.js';
 import type { ArchiveFile } from '../reader/archive-files.js';
 import { readLines } from '../reader/read-lines.js';
 import { chainSpecFor, collectArchiveFiles, FileVerifier, scanArchive, type ScannedRecord, type ScanProgress, type ScanResult } from '../verify/index.js';
@@ -56,7 +56,7 @@ export async function openArchives(
   const writer = new EntryWriter(db);
   const existingEntries = Number(db.exec('SELECT count(*) FROM entries')[0]?.values[0]?.[0] ?? 0);
   const fileIds = new Map<string, number>();
-  const normalizers = new Map<FormatId, Normalizer>();
+  const normalizers = new NormalizerSet();
   const ownFindings: Finding[] = [];
   let findingsSeen = 0;
   let bytes = { read: 0, total: 0 };
@@ -124,11 +124,7 @@ export async function openArchives(
   const onRecord = async (record: ScannedRecord): Promise<void> => {
     const fileId = fileIds.get(record.location.file);
     if (fileId === undefined) throw new Error(`The verifier sent an entry of ${record.location.file} before announcing the file.`);
-    let normalize = normalizers.get(record.format);
-    if (normalize === undefined) {
-      normalize = createNormalizer(record.format, mapping === undefined ? {} : { mapping });
-      normalizers.set(record.format, normalize);
-    }
+    const normalize = normalizers.get(record.format, mapping);
     const { entry, timestampError } = normalize(record.value, record.location, record.lineSha256);
     if (entry.timeMs === null) ownFindings.push(badTimestampFinding(entry, timestampError));
     if (writer.add(fileId, entry)) {
