@@ -46,18 +46,17 @@ export interface CanonicalWithoutOptions {
 /** Longer lines take the slow path: they are not audit entries a logger writes every second. */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** The WebAssembly module's fixed memory layout (assembly/canonical.ts has the same numbers). */
-const LAYOUT = {
-  result: 0x10000,
-  config: 0x10400,
-  configNameSlot: 256,
-  maxFields: 8,
+/** The module's fixed memory layout, as it exports it (assembly/canonical.ts). */
+interface Layout {
+  result: number;
+  config: number;
+  configNameSlot: number;
+  maxFields: number;
   /** Callers may read file chunks straight into [chunk, line) and canonicalize lines in place. */
-  chunk: 0x200000,
+  chunk: number;
   /** Lines that live elsewhere are copied here first. */
-  line: 0x700000,
-  inEnd: 0xa00000,
-} as const;
+  line: number;
+}
 const R_START = 0;
 const R_END = 1;
 const R_REMOVED_START = 2;
@@ -73,6 +72,7 @@ interface CanonicalModule {
 /** The loaded module and views of its memory (which never grows, so the views stay valid). */
 interface Loaded {
   exports: CanonicalModule;
+  layout: Layout;
   heap: Buffer;
   results: Int32Array;
   config: Int32Array;
@@ -114,12 +114,22 @@ function load(): Loaded {
   };
   const instance = new webAssembly.Instance(new webAssembly.Module(bytes), imports);
   const memory = instance.exports['memory'] as { buffer: ArrayBuffer };
+  const exported = (name: string): number => (instance.exports[name] as { value: number }).value;
+  const layout: Layout = {
+    result: exported('RESULT'),
+    config: exported('CONFIG'),
+    configNameSlot: exported('CONFIG_NAME_SLOT'),
+    maxFields: exported('MAX_FIELDS'),
+    chunk: exported('IN_BASE'),
+    line: exported('LINE_BASE'),
+  };
   heap = Buffer.from(memory.buffer);
   loaded = {
     exports: instance.exports as unknown as CanonicalModule,
+    layout,
     heap,
-    results: new Int32Array(memory.buffer, LAYOUT.result, 64),
-    config: new Int32Array(memory.buffer, LAYOUT.config, (LAYOUT.configNameSlot * (LAYOUT.maxFields + 1)) / 4),
+    results: new Int32Array(memory.buffer, layout.result, R_FIELDS + 3 * layout.maxFields),
+    config: new Int32Array(memory.buffer, layout.config, (layout.configNameSlot * (layout.maxFields + 1)) / 4),
   };
   return loaded;
 }
@@ -129,9 +139,9 @@ function load(): Loaded {
  * canonicalized from it are read in place, without a copy per line. It stays valid for the process.
  */
 export function canonicalChunkBuffer(length: number): Buffer {
-  const { heap } = load();
-  if (length > LAYOUT.line - LAYOUT.chunk - 1) throw new RangeError(`chunk of ${length} bytes is over the canonicalizer's ${LAYOUT.line - LAYOUT.chunk - 1}`);
-  return heap.subarray(LAYOUT.chunk, LAYOUT.chunk + length);
+  const { heap, layout } = load();
+  if (length > layout.line - layout.chunk - 1) throw new RangeError(`chunk of ${length} bytes is over the canonicalizer's ${layout.line - layout.chunk - 1}`);
+  return heap.subarray(layout.chunk, layout.chunk + length);
 }
 
 let removeKeyText: string | null = null;
@@ -139,9 +149,9 @@ let fieldNames: readonly string[] = [];
 
 /** Writes a name into the module's config at byte offset `at` (length, then bytes); false when it does not fit. */
 function writeName(module: Loaded, at: number, name: string): boolean {
-  if (!isPlainAsciiName(name) || name.length > LAYOUT.configNameSlot - 8) return false;
+  if (!isPlainAsciiName(name) || name.length > module.layout.configNameSlot - 8) return false;
   module.config[at / 4] = name.length;
-  module.heap.write(name, LAYOUT.config + at + 4, 'latin1');
+  module.heap.write(name, module.layout.config + at + 4, 'latin1');
   return true;
 }
 
@@ -149,8 +159,8 @@ function writeName(module: Loaded, at: number, name: string): boolean {
 function configure(module: Loaded, key: string, fields: readonly string[]): boolean {
   if (key === removeKeyText && sameNames(fields, fieldNames)) return true;
   removeKeyText = null;
-  if (fields.length > LAYOUT.maxFields || !writeName(module, 4, key)) return false;
-  for (let f = 0; f < fields.length; f++) if (!writeName(module, LAYOUT.configNameSlot * (f + 1), fields[f] as string)) return false;
+  if (fields.length > module.layout.maxFields || !writeName(module, 4, key)) return false;
+  for (let f = 0; f < fields.length; f++) if (!writeName(module, module.layout.configNameSlot * (f + 1), fields[f] as string)) return false;
   module.config[0] = fields.length;
   module.exports.resetOrders();
   removeKeyText = key;
@@ -185,13 +195,13 @@ export function scanCanonical(bytes: Buffer, start: number, end: number, key: st
   if (!configure(module, key, fields)) return false;
   const length = end - start;
   if (length > MAX_LINE_BYTES) return false;
-  const { heap } = module;
+  const { heap, layout } = module;
   let at: number;
-  if (bytes.buffer === heap.buffer && bytes.byteOffset + start >= LAYOUT.chunk && bytes.byteOffset + end < LAYOUT.line) {
+  if (bytes.buffer === heap.buffer && bytes.byteOffset + start >= layout.chunk && bytes.byteOffset + end < layout.line) {
     at = bytes.byteOffset + start; // already in the chunk region (canonicalChunkBuffer)
   } else {
-    bytes.copy(heap, LAYOUT.line, start, end);
-    at = LAYOUT.line;
+    bytes.copy(heap, layout.line, start, end);
+    at = layout.line;
   }
   if (module.exports.canonicalize(at, at + length) < 0) return false;
   scanned = module;

@@ -17,13 +17,13 @@
  * byte offset in it. The host writes lines into [IN_BASE, IN_END) and reads results from RESULT.
  */
 
-// ---- Memory layout (keep in step with LAYOUT in ../fast-canonical.ts) ----
+// ---- Memory layout (exported: the host reads it from here) ----
 /** i32 results: see the R_* indexes. */
-const RESULT: i32 = 0x10000;
+export const RESULT: i32 = 0x10000;
 /** Host-written names: [0] field count, [1] removed key length, bytes at +8; field f at +256·(f+1): length, bytes at +4. */
-const CONFIG: i32 = 0x10400;
-const CONFIG_NAME_SLOT: i32 = 256;
-const MAX_FIELDS: i32 = 8;
+export const CONFIG: i32 = 0x10400;
+export const CONFIG_NAME_SLOT: i32 = 256;
+export const MAX_FIELDS: i32 = 8;
 /** Cached key orders: ORDER_CACHE_OBJECTS × ORDERS_PER_OBJECT slots of (1 + ORDER_MAX_MEMBERS) i32. */
 const ORDER_CACHE: i32 = 0x20000;
 const ORDER_COUNTS: i32 = 0x30000;
@@ -32,8 +32,9 @@ const SORT_SCRATCH_END: i32 = 0x80000;
 /** Member records of open objects and arrays (STRIDE i32 each). */
 const STACK: i32 = 0x80000;
 const STACK_END: i32 = 0x180000;
-/** Where the host puts lines (a chunk of a file, or one line). */
+/** Where the host puts lines: file chunks in [IN_BASE, LINE_BASE), single lines copied to [LINE_BASE, IN_END). */
 export const IN_BASE: i32 = 0x200000;
+export const LINE_BASE: i32 = 0x700000;
 export const IN_END: i32 = 0xa00000;
 /** Re-written values are appended here. */
 const ARENA: i32 = 0xb00000;
